@@ -1,0 +1,52 @@
+# The README's two commands are `make run` and `make test`; the rest serve development and CI.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SEED_FIXTURES := fixtures/seed.json
+# How the committed seed fixture is built from the wire copy beside it.
+SEED_BUILD := fixtures/wire/000_ff7aa41f6574f300.txt --output $(SEED_FIXTURES) \
+	--section news/middle-east --section-name news=News --section-name "news/middle-east=Middle East" \
+	--published-at 2025-07-25T10:00:00Z
+
+.PHONY: run test lint format check fixtures fixtures-check setup serve clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata fixtures/*.json
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py ensure_superuser
+
+run: setup
+	@echo "Newsroom on http://$(HOST):$(PORT)/ — the desk at http://$(HOST):$(PORT)/admin/"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(VENV)/.installed
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+fixtures: $(VENV)/.installed
+	$(PY) manage.py build_fixtures $(SEED_BUILD)
+
+fixtures-check: $(VENV)/.installed
+	$(PY) manage.py build_fixtures $(SEED_BUILD) --check
+
+clean:
+	rm -rf staticfiles .pytest_cache .ruff_cache
