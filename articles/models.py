@@ -1,0 +1,533 @@
+"""The newsroom content model: sections, people, images, articles and what hangs off them."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from articles.sanitize import clean_html
+from articles.text import ascii_slug, search_url, title_key
+from articles.wire import HEADLINE_MAX_LENGTH
+
+# First path segments the site itself uses; a top-level section may not take them.
+RESERVED_SECTION_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "articles",
+        "archive",
+        "corrections",
+        "feeds",
+        "media",
+        "people",
+        "preview",
+        "robots.txt",
+        "search",
+        "sitemap.xml",
+        "sitemaps",
+        "static",
+        "tags",
+    }
+)
+
+
+def new_guid():
+    """Return a fresh guid for a story written here rather than imported."""
+    return f"urn:uuid:{uuid.uuid4()}"
+
+
+def new_image_key():
+    """Return a fresh key for an uploaded picture."""
+    return uuid.uuid4().hex
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, path):
+        return self.get(path=path)
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, help_text="The last part of the section's address.")
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="Leave empty for a top-level section.",
+    )
+    path = models.CharField(
+        max_length=255,
+        unique=True,
+        editable=False,
+        help_text="The full address, such as news/middle-east; filled in from the parent and slug.",
+    )
+    description = models.TextField(blank=True, help_text="A sentence or two shown on the section front.")
+    position = models.PositiveIntegerField(default=0, help_text="Lower numbers come first in menus.")
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["position", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "slug"], name="section_unique_slug_in_parent"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=Q(parent__isnull=True), name="section_unique_top_level_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    def save(self, *args, **kwargs):
+        self.path = f"{self.parent.path}/{self.slug}" if self.parent_id else self.slug
+        super().save(*args, **kwargs)
+        # A moved or renamed section carries its subsections' addresses with it.
+        for child in self.children.all():
+            if child.path != f"{self.path}/{child.slug}":
+                child.save()
+
+    def get_absolute_url(self):
+        return reverse("articles:section-detail", kwargs={"path": self.path})
+
+    def natural_key(self):
+        return (self.path,)
+
+    def clean(self):
+        if self.parent_id is None and self.slug in RESERVED_SECTION_SLUGS:
+            raise ValidationError({"slug": f"“{self.slug}” is used by the site itself; choose another slug."})
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": "A section cannot sit inside itself."})
+            ancestor = ancestor.parent
+
+    def ancestors(self):
+        """Return the sections above this one, outermost first."""
+        chain = []
+        node = self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class ImageManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Image(models.Model):
+    key = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_image_key,
+        editable=False,
+        help_text="A stable identifier used when images travel between databases.",
+    )
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        blank=True,
+        width_field="width",
+        height_field="height",
+        help_text="Leave empty for a wire picture we only have the caption and credit of.",
+    )
+    width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the picture shows, for readers who cannot see it. Required before publishing.",
+    )
+    caption = models.TextField(blank=True, help_text="The default caption; an article may use its own.")
+    credit = models.CharField(max_length=200, blank=True, help_text="Photographer and/or agency, e.g. “AP”.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ImageManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.caption[:80] or self.alt_text[:80] or self.key
+
+    def natural_key(self):
+        return (self.key,)
+
+
+class PersonManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    job_title = models.CharField(max_length=300, blank=True)
+    affiliation = models.CharField(max_length=200, blank=True)
+    bio = models.TextField(blank=True, help_text="A short biography; basic formatting is kept.")
+    photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other spellings of the name seen in copy, so imports find this person.",
+    )
+
+    objects = PersonManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = ascii_slug(self.name, max_length=200)
+        self.bio = clean_html(self.bio)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:person-detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """Return the articles a reader may see: published, due, and out of embargo."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now,
+        )
+
+    def for_listing(self):
+        """Return the rows with what an article card shows, in one query."""
+        return self.select_related("primary_section", "lead_image").order_by("-published_at", "-pk")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, guid):
+        return self.get(guid=guid)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    guid = models.CharField(
+        max_length=100,
+        unique=True,
+        default=new_guid,
+        editable=False,
+        help_text="A permanent identifier that stays with the story across databases.",
+    )
+    headline = models.CharField(max_length=HEADLINE_MAX_LENGTH)
+    headline_key = models.CharField(max_length=255, db_index=True, editable=False)
+    slug = models.SlugField(max_length=255, unique=True, help_text="The story's address; keep it short.")
+    dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
+    body = models.TextField(blank=True, help_text="Paragraphs, subheadings, lists, links and emphasis.")
+    primary_section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        Person, through="Authorship", related_name="authored_articles", blank=True
+    )
+    people = models.ManyToManyField(Person, through="Mention", related_name="mentioned_in", blank=True)
+    tags = TaggableManager(through="TaggedArticle", blank=True, help_text="Places, organisations and topics.")
+    lead_image = models.ForeignKey(
+        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_for"
+    )
+    lead_image_caption = models.TextField(
+        blank=True, help_text="This story's caption for the lead picture; the picture's own is used when empty."
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        null=True, blank=True, db_index=True, help_text="A time in the future schedules the story."
+    )
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When readers were last told the story changed."
+    )
+    embargo_until = models.DateTimeField(
+        null=True, blank=True, help_text="The story stays hidden until this time, even when published."
+    )
+    dateline = models.CharField(max_length=120, blank=True, help_text="Where the story was filed, e.g. BEIRUT.")
+    source = models.CharField(max_length=120, blank=True, help_text="Wire service or distributor credit.")
+    source_id = models.CharField(
+        max_length=120, blank=True, help_text="The wire's own identifier, so a re-import updates this story."
+    )
+    seo_title = models.CharField(max_length=70, blank=True, help_text="For search engines; the headline when empty.")
+    seo_description = models.CharField(
+        max_length=160, blank=True, help_text="For search results; the standfirst when empty."
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    last_modified = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
+            models.Index(fields=["primary_section", "status", "-published_at"], name="article_section_pub_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_time",
+            ),
+            models.UniqueConstraint(
+                fields=["source", "source_id"], condition=~Q(source_id=""), name="article_unique_source_id"
+            ),
+            models.CheckConstraint(condition=~Q(headline=""), name="article_headline_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.headline_key = title_key(self.headline)
+        self.body = clean_html(self.body)
+        self.last_modified = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.published_at is None:
+            return reverse("articles:article-short", kwargs={"slug": self.slug})
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:article-detail",
+            kwargs={
+                "path": self.primary_section.path,
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def natural_key(self):
+        return (self.guid,)
+
+    @property
+    def caption(self):
+        """Return the caption readers see under the lead picture."""
+        if self.lead_image_caption:
+            return self.lead_image_caption
+        return self.lead_image.caption if self.lead_image else ""
+
+    def is_public(self, *, now=None):
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= now
+            and (self.embargo_until is None or self.embargo_until <= now)
+        )
+
+
+class ArticleChildManager(models.Manager):
+    """Look up rows that belong to one article by the article's guid and a second key field."""
+
+    article_field = "article"
+    key_field = "person__slug"
+
+    def get_by_natural_key(self, guid, key):
+        return self.get(**{f"{self.article_field}__guid": guid, self.key_field: key})
+
+
+class TaggedArticleManager(ArticleChildManager):
+    article_field = "content_object"
+    key_field = "tag__name"
+
+
+class RelatedLinkManager(ArticleChildManager):
+    key_field = "position"
+
+
+class Authorship(models.Model):
+    class Role(models.TextChoices):
+        AUTHOR = "author", "Author"
+        ADDITIONAL = "additional", "Additional reporting"
+        PHOTOGRAPHER = "photographer", "Photographer"
+        EDITOR = "editor", "Editor"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    position = models.PositiveIntegerField(default=0)
+
+    objects = ArticleChildManager()
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="authorship_unique_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+    def natural_key(self):
+        return (self.article.guid, self.person.slug)
+
+    natural_key.dependencies = ["articles.article", "articles.person"]
+
+
+class Mention(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentions")
+    title = models.CharField(
+        max_length=300, blank=True, help_text="How this story describes them, e.g. “Syrian Foreign Minister”."
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    objects = ArticleChildManager()
+
+    class Meta:
+        ordering = ["article", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "person"], name="mention_unique_person"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} {self.person}".strip()
+
+    def natural_key(self):
+        return (self.article.guid, self.person.slug)
+
+    natural_key.dependencies = ["articles.article", "articles.person"]
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tagged_items")
+
+    objects = TaggedArticleManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="taggedarticle_unique_tag"),
+        ]
+
+    def natural_key(self):
+        return (self.content_object.guid, self.tag.name)
+
+    natural_key.dependencies = ["articles.article", "taggit.tag"]
+
+
+class RelatedLink(models.Model):
+    class Kind(models.TextChoices):
+        READ_MORE = "read_more", "Read more (inside the story)"
+        RELATED = "related", "Related (under the story)"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RELATED)
+    title = models.CharField(max_length=300, help_text="The link text readers see.")
+    target_article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="linked_from",
+        help_text="A story on this site.",
+    )
+    url = models.CharField(
+        "URL",
+        max_length=500,
+        blank=True,
+        help_text="An address elsewhere; for a story not yet on the site, its search page.",
+    )
+    anchor_block = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="For “read more”: how many paragraphs of the story come before the link.",
+    )
+
+    objects = RelatedLinkManager()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "position"], name="relatedlink_unique_position"),
+            models.CheckConstraint(
+                condition=Q(target_article__isnull=False) | ~Q(url=""),
+                name="relatedlink_has_target_or_url",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        # A view may have matched a pending link to a story that arrived after it was written.
+        target = getattr(self, "resolved_target", None) or (self.target_article if self.target_article_id else None)
+        if target is not None:
+            return target.get_absolute_url()
+        return self.url
+
+    def clean(self):
+        if self.url.lower().lstrip().startswith(("javascript:", "data:", "vbscript:")):
+            raise ValidationError({"url": "Only web addresses may be linked."})
+        if self.target_article_id is None and not self.url:
+            if not self.title:
+                raise ValidationError("Choose a story on this site or give an address.")
+            # A title alone stays a working link to search until the story arrives.
+            self.url = search_url(self.title)
+
+    def natural_key(self):
+        return (self.article.guid, self.position)
+
+    natural_key.dependencies = ["articles.article"]
+
+    @property
+    def is_external(self):
+        return bool(self.url) and self.url.startswith(("http://", "https://"))
+
+
+class CorrectionManager(models.Manager):
+    def get_by_natural_key(self, guid, published_at):
+        return self.get(article__guid=guid, published_at=published_at)
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now; shown to readers.")
+    published_at = models.DateTimeField(default=timezone.now)
+
+    objects = CorrectionManager()
+
+    class Meta:
+        ordering = ["article", "published_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {timezone.localtime(self.published_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.text = clean_html(self.text)
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.article.guid, self.published_at)
+
+    natural_key.dependencies = ["articles.article"]
