@@ -1,0 +1,19 @@
+from django.urls import path, re_path
+
+from articles import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("people/<str:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("tags/<str:slug>/", views.TagDetailView.as_view(), name="tag-detail"),
+    path("articles/<slug:slug>/", views.ArticleShortLinkView.as_view(), name="article-short"),
+    re_path(
+        r"^(?P<path>[-\w]+(?:/[-\w]+)*)/(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-\w]+)/$",
+        views.ArticleDetailView.as_view(),
+        name="article-detail",
+    ),
+    re_path(r"^(?P<path>[-\w]+(?:/[-\w]+)*)/$", views.SectionDetailView.as_view(), name="section-detail"),
+]

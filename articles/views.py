@@ -1,0 +1,178 @@
+"""Public pages. Every one starts from Article.objects.published()."""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
+
+from articles.models import Article, Authorship, Mention, Person, RelatedLink, Section
+from articles.rendering import body_segments
+from articles.text import title_key
+
+
+class PublishedArticlesMixin:
+    """Start every public query from the published articles, with what the cards show."""
+
+    paginate_by = 20
+
+    def published_articles(self):
+        return Article.objects.published().for_listing()
+
+    def get_queryset(self):
+        return self.published_articles()
+
+
+class HomeView(PublishedArticlesMixin, ListView):
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+
+
+class SectionDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/section_detail.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.section = get_object_or_404(Section, path=self.kwargs["path"].strip("/"))
+        return self.published_articles().filter(
+            Q(primary_section=self.section) | Q(primary_section__path__startswith=f"{self.section.path}/")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["section"] = self.section
+        context["breadcrumbs"] = section_trail(self.section)
+        context["subsections"] = self.section.children.all()
+        return context
+
+
+def section_trail(section):
+    """Return the section and those above it, outermost first, in one query."""
+    segments = section.path.split("/")
+    paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
+    by_path = {s.path: s for s in Section.objects.filter(path__in=paths).only("name", "path", "slug")}
+    return [by_path[p] for p in paths if p in by_path]
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.published()
+            .select_related("primary_section", "lead_image")
+            .prefetch_related(
+                Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+                Prefetch("mentions", queryset=Mention.objects.select_related("person")),
+                Prefetch(
+                    "related_links",
+                    queryset=RelatedLink.objects.select_related("target_article__primary_section"),
+                ),
+                "tags",
+                "corrections",
+            )
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        canonical = self.object.get_absolute_url()
+        if request.path != canonical:
+            return redirect(canonical, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        links = list(article.related_links.all())
+        resolve_pending_links(links, exclude=article)
+        read_more = [link for link in links if link.kind == RelatedLink.Kind.READ_MORE]
+        context.update(
+            segments=body_segments(article.body, read_more, dateline=article.dateline),
+            related_links=[link for link in links if link.kind == RelatedLink.Kind.RELATED],
+            authorships=list(article.authorships.all()),
+            mentions=list(article.mentions.all()),
+            tags=list(article.tags.all()),
+            corrections=list(article.corrections.all()),
+            breadcrumbs=section_trail(article.primary_section),
+        )
+        return context
+
+
+def resolve_pending_links(links, *, exclude=None):
+    """Point links whose story has since arrived at that story, with one query for all of them."""
+    pending = {title_key(link.title): link for link in links if link.target_article_id is None and link.title}
+    if not pending:
+        return
+    found = (
+        Article.objects.published()
+        .filter(headline_key__in=list(pending))
+        .exclude(pk=getattr(exclude, "pk", None))
+        .select_related("primary_section")
+        .order_by("headline_key", "-published_at")
+    )
+    for target in found:
+        link = pending.pop(target.headline_key, None)
+        if link is not None:
+            link.resolved_target = target
+
+
+class ArticleShortLinkView(TemplateView):
+    """Send /articles/<slug>/ to the story's full address."""
+
+    def get(self, request, *args, **kwargs):
+        article = get_object_or_404(
+            Article.objects.published().select_related("primary_section"), slug=kwargs["slug"]
+        )
+        return redirect(article.get_absolute_url(), permanent=True)
+
+
+class PersonDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/person_detail.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.person = get_object_or_404(Person.objects.select_related("photo"), slug=self.kwargs["slug"])
+        return (
+            self.published_articles()
+            .filter(Q(authorships__person=self.person) | Q(mentions__person=self.person))
+            .distinct()
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["person"] = self.person
+        return context
+
+
+class TagDetailView(PublishedArticlesMixin, ListView):
+    template_name = "articles/tag_detail.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return self.published_articles().filter(tagged_items__tag=self.tag)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tag"] = self.tag
+        return context
+
+
+class SearchView(PublishedArticlesMixin, ListView):
+    template_name = "articles/search.html"
+    context_object_name = "articles"
+    max_query_length = 200
+
+    def get_queryset(self):
+        self.query = " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+        if not self.query:
+            return Article.objects.none()
+        matches = Q()
+        for word in self.query.split()[:10]:
+            matches &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+        return self.published_articles().filter(matches)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        return context
