@@ -1,0 +1,40 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SEED_FIXTURE = REPO / "fixtures" / "seed.json"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    """Keep uploads of one test out of the repository and out of other tests."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    yield
+    shutil.rmtree(tmp_path / "media", ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seed(db):
+    """Load the committed seed fixture the way an operator does."""
+    from django.core.management import call_command
+
+    call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
+    from articles.models import Article
+
+    return Article.objects.get()

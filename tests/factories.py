@@ -1,0 +1,67 @@
+"""Plain factory functions: the smallest valid rows, with any field overridden."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Authorship, Image, Mention, Person, RelatedLink, Section
+
+_counter = itertools.count(1)
+
+
+def make_section(**overrides):
+    n = next(_counter)
+    fields = {"name": f"Section {n}", "slug": f"section-{n}"}
+    fields.update(overrides)
+    return Section.objects.create(**fields)
+
+
+def make_person(**overrides):
+    n = next(_counter)
+    fields = {"name": f"Person Number{n}", "slug": f"person-{n}", "job_title": "Reporter"}
+    fields.update(overrides)
+    return Person.objects.create(**fields)
+
+
+def make_image(**overrides):
+    fields = {"caption": "A street in the rain.", "credit": "AP", "alt_text": "A wet street at dusk"}
+    fields.update(overrides)
+    return Image.objects.create(**fields)
+
+
+def make_article(**overrides):
+    n = next(_counter)
+    fields = {
+        "headline": f"Story number {n} makes the news",
+        "slug": f"story-{n}",
+        "dek": f"What happened in story {n}.",
+        "body": f"<p>First paragraph of story {n}.</p>\n<p>Second paragraph.</p>",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=1),
+    }
+    fields.update(overrides)
+    if "primary_section" not in fields:
+        fields["primary_section"] = make_section()
+    return Article.objects.create(**fields)
+
+
+def add_author(article, person=None, **overrides):
+    return Authorship.objects.create(article=article, person=person or make_person(), **overrides)
+
+
+def add_mention(article, person=None, title="", **overrides):
+    return Mention.objects.create(article=article, person=person or make_person(), title=title, **overrides)
+
+
+def add_link(article, **overrides):
+    fields = {"position": article.related_links.count(), "title": "Elsewhere", "url": "https://example.org/"}
+    fields.update(overrides)
+    return RelatedLink.objects.create(article=article, **fields)
+
+
+def make_staff(username="editor", **overrides):
+    fields = {"is_staff": True, "is_superuser": True}
+    fields.update(overrides)
+    return get_user_model().objects.create_user(username=username, password="correct horse battery", **fields)

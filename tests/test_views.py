@@ -1,0 +1,175 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, Correction, RelatedLink
+from tests.factories import add_author, add_link, add_mention, make_article, make_person, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_published_articles_by_headline_and_hides_the_rest(client):
+    public = make_article(headline="Public story")
+    make_article(headline="Secret draft", status=Article.Status.DRAFT, published_at=None)
+    make_article(headline="Tomorrow's story", published_at=timezone.now() + timedelta(days=1))
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<a href="{public.get_absolute_url()}">Public story</a>' in html
+    assert "Secret draft" not in html and "Tomorrow" not in html
+    assert f'<time datetime="{public.published_at.isoformat()}"' in html
+
+
+def test_drafts_and_scheduled_articles_are_not_found(client):
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    scheduled = make_article(published_at=timezone.now() + timedelta(hours=1))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    assert client.get(reverse("articles:article-short", kwargs={"slug": draft.slug})).status_code == 404
+
+
+def test_wrong_section_or_date_redirects_to_the_canonical_address(client):
+    article = make_article()
+    other = make_section(slug="elsewhere")
+    canonical = article.get_absolute_url()
+    stale = canonical.replace(article.primary_section.path, other.path)
+    response = client.get(stale)
+    assert response.status_code == 301 and response["Location"] == canonical
+    short = client.get(reverse("articles:article-short", kwargs={"slug": article.slug}))
+    assert short.status_code == 301 and short["Location"] == canonical
+
+
+def test_article_page_shows_what_a_reader_needs(client):
+    section = make_section(name="Middle East", slug="middle-east")
+    article = make_article(
+        primary_section=section,
+        headline="Talks in Paris",
+        dek="Officials meet.",
+        dateline="PARIS",
+        body="<p>One.</p>\n<h2>A subheading</h2>\n<p>Two.</p>\n<p>Three.</p>",
+    )
+    add_author(article, make_person(name="Jane Reporter", slug="jane-reporter"))
+    add_mention(article, make_person(name="Ron Dermer", slug="ron-dermer"), title="Israeli Minister")
+    article.tags.add("Syria", "Paris")
+    add_link(
+        article, title="Earlier story", url="/search/?q=Earlier+story", kind=RelatedLink.Kind.READ_MORE, anchor_block=2
+    )
+    add_link(article, title="Background", url="https://example.org/bg", kind=RelatedLink.Kind.RELATED)
+    Correction.objects.create(article=article, text="An earlier version misdated the talks.")
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<h1>Talks in Paris</h1>" in html
+    assert '<p class="dek">Officials meet.</p>' in html
+    assert '<p><span class="dateline">PARIS —</span> One.</p>' in html
+    assert "<h2>A subheading</h2>" in html
+    # The read-more link sits right after the second block, before the third.
+    assert html.index("A subheading") < html.index("Earlier story") < html.index("<p>Two.</p>")
+    assert '<a href="/people/jane-reporter/">Jane Reporter</a>' in html
+    assert '<a href="/people/ron-dermer/">Ron Dermer</a><span class="person-title">, Israeli Minister</span>' in html
+    assert '<a href="/tags/syria/">Syria</a>' in html
+    assert '<a href="https://example.org/bg">Background</a>' in html
+    assert "An earlier version misdated the talks." in html
+    assert '<a href="/middle-east/">Middle East</a>' in html
+
+
+def test_pending_read_more_link_resolves_when_the_story_arrives(client):
+    article = make_article(body="<p>One.</p><p>Two.</p>")
+    add_link(
+        article,
+        title="Erdogan slams strikes",
+        url="/search/?q=Erdogan+slams+strikes",
+        kind=RelatedLink.Kind.READ_MORE,
+        anchor_block=1,
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="/search/?q=Erdogan+slams+strikes">Erdogan slams strikes</a>' in html
+    arrived = make_article(headline="Erdogan slams strikes")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'<a href="{arrived.get_absolute_url()}">Erdogan slams strikes</a>' in html
+
+
+def _article_with(n):
+    article = make_article(body="".join(f"<p>Paragraph {i}.</p>" for i in range(n + 2)))
+    for i in range(n):
+        add_author(article)
+        add_mention(article, title=f"Title {i}")
+        article.tags.add(f"Tag {i}")
+        add_link(
+            article, title=f"Pending {i}", url=f"/search/?q=p{i}", kind=RelatedLink.Kind.READ_MORE, anchor_block=i + 1
+        )
+        add_link(article, title=f"Linked {i}", target_article=make_article(), url="")
+        Correction.objects.create(article=article, text=f"Fix {i}", published_at=timezone.now() - timedelta(minutes=i))
+    return article
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_article_page_query_count_does_not_grow_with_its_content(client, django_assert_num_queries, n):
+    article = _article_with(n)
+    # article, authors, mentions, links, tags, corrections, pending-link lookup, breadcrumb sections, nav
+    with django_assert_num_queries(9):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 15])
+def test_list_pages_query_count_does_not_grow(client, django_assert_num_queries, n):
+    section = make_section(slug="world")
+    person = make_person(slug="someone")
+    for _ in range(n):
+        article = make_article(primary_section=section)
+        add_mention(article, person)
+        article.tags.add("Syria")
+    with django_assert_num_queries(3):  # count, page, nav
+        assert client.get("/").status_code == 200
+    with django_assert_num_queries(6):  # section, count, page, breadcrumb trail, subsections, nav
+        assert client.get("/world/").status_code == 200
+    with django_assert_num_queries(4):  # person, count, page, nav
+        assert client.get("/people/someone/").status_code == 200
+    with django_assert_num_queries(4):  # tag, count, page, nav
+        assert client.get("/tags/syria/").status_code == 200
+
+
+def test_section_front_includes_subsections_stories(client):
+    news = make_section(name="News", slug="news")
+    world = make_section(name="World", slug="world", parent=news)
+    article = make_article(primary_section=world, headline="Deep story")
+    html = client.get("/news/").content.decode()
+    assert "Deep story" in html and article.get_absolute_url() in html
+    assert client.get("/news/world/").status_code == 200
+    assert client.get("/nope/").status_code == 404
+
+
+def test_person_and_tag_pages_list_only_public_stories(client):
+    person = make_person(name="Tom Barrack", slug="tom-barrack", job_title="US Special Envoy")
+    public = make_article(headline="Envoy speaks")
+    add_mention(public, person, title="US envoy")
+    public.tags.add("Syria")
+    hidden = make_article(headline="Hidden draft", status=Article.Status.DRAFT, published_at=None)
+    add_mention(hidden, person)
+    hidden.tags.add("Syria")
+    person_html = client.get("/people/tom-barrack/").content.decode()
+    assert "<h1>Tom Barrack</h1>" in person_html and "Envoy speaks" in person_html
+    assert "Hidden draft" not in person_html
+    tag_html = client.get("/tags/syria/").content.decode()
+    assert "Envoy speaks" in tag_html and "Hidden draft" not in tag_html
+
+
+def test_search_finds_published_stories_only(client):
+    make_article(headline="Ceasefire holds in the south")
+    make_article(headline="Ceasefire draft", status=Article.Status.DRAFT, published_at=None)
+    html = client.get("/search/", {"q": "ceasefire"}).content.decode()
+    assert "Ceasefire holds in the south" in html and "Ceasefire draft" not in html
+    assert client.get("/search/", {"q": "x" * 10_000}).status_code == 200
+
+
+def test_bad_page_numbers_are_not_found_not_errors(client):
+    make_article()
+    assert client.get("/", {"page": "abc"}).status_code == 404
+    assert client.get("/", {"page": "-1"}).status_code == 404
+    assert client.get("/", {"page": "99"}).status_code == 404
+
+
+def test_stylesheet_is_served(client):
+    html = client.get("/").content.decode()
+    assert 'href="/static/css/site.css"' in html
