@@ -241,14 +241,10 @@ class Article(models.Model):
     dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
     body = models.TextField(blank=True, help_text="Paragraphs, subheadings, lists, links and emphasis.")
     primary_section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
-    authors = models.ManyToManyField(
-        Person, through="Authorship", related_name="authored_articles", blank=True
-    )
+    authors = models.ManyToManyField(Person, through="Authorship", related_name="authored_articles", blank=True)
     people = models.ManyToManyField(Person, through="Mention", related_name="mentioned_in", blank=True)
     tags = TaggableManager(through="TaggedArticle", blank=True, help_text="Places, organisations and topics.")
-    lead_image = models.ForeignKey(
-        Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_for"
-    )
+    lead_image = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="lead_for")
     lead_image_caption = models.TextField(
         blank=True, help_text="This story's caption for the lead picture; the picture's own is used when empty."
     )

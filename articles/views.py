@@ -120,9 +120,7 @@ class ArticleShortLinkView(TemplateView):
     """Send /articles/<slug>/ to the story's full address."""
 
     def get(self, request, *args, **kwargs):
-        article = get_object_or_404(
-            Article.objects.published().select_related("primary_section"), slug=kwargs["slug"]
-        )
+        article = get_object_or_404(Article.objects.published().select_related("primary_section"), slug=kwargs["slug"])
         return redirect(article.get_absolute_url(), permanent=True)
 
 
