@@ -71,6 +71,21 @@ def _check_length(source: Source, what: str, value: str, limit: int, line: int |
         raise _fail(source, f"{what} is {len(value)} characters long; the limit is {limit}", line)
 
 
+def _person(
+    people: dict[str, dict], source: Source, name: str, *, title: str | None = None, aliases: Sequence[str] = ()
+) -> str:
+    """Record a person once per slug across all sources and return the slug ("" for an unusable name)."""
+    _check_length(source, f"the name {name[:40]!r}", name, LIMITS["person_name"])
+    slug = ascii_slug(name, max_length=200)
+    if not slug:
+        return ""
+    record = people.setdefault(slug, {"name": name, "slug": slug, "job_title": "", "aliases": set()})
+    if not record["job_title"] and title:
+        record["job_title"] = title[: LIMITS["mention_title"]]
+    record["aliases"].update(alias for alias in (name, *aliases) if alias != record["name"])
+    return slug
+
+
 def section_rows(options: BuildOptions) -> list[dict]:
     """Return the section rows for the target path, parents first."""
     names = dict(options.section_names)
@@ -109,7 +124,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     people: dict[str, dict] = {}
     tags: dict[str, str] = {}  # slug -> name; the first spelling of a tag wins
     tag_names_by_slug: dict[str, str] = {}
-    images, articles, mentions, tagged, links = [], [], [], [], []
+    images, articles, authorships, mentions, tagged, links = [], [], [], [], [], []
     used_slugs: set[str] = set()
 
     for source in sources:
@@ -170,18 +185,25 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
             }
         )
 
+        for position, byline in enumerate(wire.bylines):
+            person_slug = _person(people, source, byline.name)
+            if person_slug:
+                authorships.append(
+                    {
+                        "model": "articles.authorship",
+                        "fields": {
+                            "article": [guid],
+                            "person": [person_slug],
+                            "role": byline.role,
+                            "position": position,
+                        },
+                    }
+                )
+
         for position, person in enumerate(wire.people):
-            _check_length(source, f"the name {person.name[:40]!r}", person.name, LIMITS["person_name"])
-            person_slug = ascii_slug(person.name, max_length=200)
+            person_slug = _person(people, source, person.name, title=person.title, aliases=person.aliases)
             if not person_slug:
                 continue
-            record = people.setdefault(
-                person_slug,
-                {"name": person.name, "slug": person_slug, "job_title": "", "aliases": set()},
-            )
-            if not record["job_title"] and person.title:
-                record["job_title"] = person.title[: LIMITS["mention_title"]]
-            record["aliases"].update(a for a in (person.name, *person.aliases) if a != record["name"])
             mentions.append(
                 {
                     "model": "articles.mention",
@@ -254,6 +276,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         *person_rows,
         *tag_rows,
         *articles,
+        *authorships,
         *mentions,
         *tagged,
         *links,

@@ -79,6 +79,14 @@ class Person:
 
 
 @dataclass(frozen=True)
+class Byline:
+    """Someone credited with the story ("By …", "Reporting by …", "Editing by …") and their part in it."""
+
+    name: str
+    role: Literal["author", "additional", "editor", "photographer"]
+
+
+@dataclass(frozen=True)
 class WireArticle:
     """A parsed wire story."""
 
@@ -92,6 +100,7 @@ class WireArticle:
     people: tuple[Person, ...]
     places: tuple[str, ...]
     organisations: tuple[str, ...]
+    bylines: tuple[Byline, ...] = ()
 
 
 # ---------------------------------------------------------------------------
@@ -371,7 +380,6 @@ def _looks_like_subheading(text: str) -> bool:
 
 
 _SIGNOFF_RE = re.compile(r"(?<=[.!?\"”’'])\s+(?:[-–—]\s*)?[A-Z]{2,4}(?:/[A-Z]{2,4})?$")
-_REPORTING_RE = re.compile(r"^\((?:additional\s+)?(?:reporting|writing|editing|compiled|production)\b", re.I)
 
 
 def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
@@ -425,14 +433,91 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
         kind: Literal["paragraph", "subheading"] = "subheading" if _looks_like_subheading(text) else "paragraph"
         blocks.append(Block(kind=kind, text=text, line=line.number))
     flush_items()
-    _strip_tail(blocks)
     return blocks, related
 
 
-def _strip_tail(blocks: list[Block]) -> None:
-    """Drop reporting credits such as "(Reporting by …; Editing by …)" from the end of the body."""
-    while blocks and blocks[-1].kind == "paragraph" and _REPORTING_RE.match(blocks[-1].text):
+_CREDIT_ROLES = (
+    ("additional reporting", "additional"),
+    ("reporting", "author"),
+    ("writing", "author"),
+    ("written", "author"),
+    ("compiled", "author"),
+    ("editing", "editor"),
+    ("edited", "editor"),
+    ("production", "editor"),
+    ("photography", "photographer"),
+    ("photographs", "photographer"),
+    ("photos", "photographer"),
+)
+_CREDIT_PART_RE = re.compile(
+    r"^(?P<role>" + "|".join(label for label, _ in _CREDIT_ROLES) + r")\s+by\s+(?P<names>.+)$", re.I
+)
+_BYLINE_RE = re.compile(r"^(?:By|BY)\s+(?P<names>[^.!?]{3,200})$")
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
+_NAME_PLACE_RE = re.compile(r"\s+in\s+[A-Z][\w'’.\- ]*$")
+_NAME_WORD_RE = re.compile(r"^(?:[^\W\d_][\w'’.\-]*)$")
+
+
+def _credit_names(text: str) -> list[str] | None:
+    """Return the personal names in a credit such as "Jane Doe in Paris and John Roe", or None."""
+    names = []
+    for part in _NAME_SPLIT_RE.split(text.strip().rstrip(".")):
+        part = _NAME_PLACE_RE.sub("", part.strip())
+        if not part:
+            continue
+        words = part.split()
+        if not 2 <= len(words) <= 5 or not all(_NAME_WORD_RE.match(word) for word in words):
+            return None
+        # "al-Sharif", "bin Salman": the last word may carry a lowercase particle before its capital.
+        if not words[0][0].isupper() or not words[-1].rsplit("-", 1)[-1][:1].isupper():
+            return None
+        names.append(part)
+    return names or None
+
+
+def _credit_line(text: str) -> list[Byline] | None:
+    """Read a credit line ("(Reporting by A; Editing by B)") into bylines, or return None."""
+    inner = text.strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    bylines: list[Byline] = []
+    for part in inner.split(";"):
+        match = _CREDIT_PART_RE.match(part.strip())
+        if not match:
+            return None
+        role = next(r for label, r in _CREDIT_ROLES if label == " ".join(match.group("role").lower().split()))
+        names = _credit_names(match.group("names"))
+        if names is None:
+            return None
+        bylines.extend(Byline(name=name, role=role) for name in names)  # type: ignore[arg-type]
+    return bylines or None
+
+
+def _byline_line(text: str) -> list[Byline] | None:
+    """Read an opening "By Jane Doe and John Roe" line into bylines, or return None."""
+    match = _BYLINE_RE.match(text.strip())
+    if not match:
+        return None
+    names = _credit_names(match.group("names"))
+    return [Byline(name=name, role="author") for name in names] if names else None
+
+
+def _take_credits(blocks: list[Block]) -> list[Byline]:
+    """Remove byline and credit lines from the start and end of the body and return who they credit."""
+    bylines: list[Byline] = []
+    if blocks and blocks[0].kind in ("paragraph", "subheading"):
+        found = _byline_line(blocks[0].text)
+        if found:
+            bylines.extend(found)
+            blocks.pop(0)
+    tail: list[Byline] = []
+    while blocks and blocks[-1].kind in ("paragraph", "subheading"):
+        found = _credit_line(blocks[-1].text)
+        if found is None:
+            break
+        tail[:0] = found
         blocks.pop()
+    return bylines + tail
 
 
 _MONTH_RE = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
@@ -515,6 +600,9 @@ def _parse(text: str, filename: str | None) -> WireArticle:
             body = body[1:]
 
     blocks, related = _body_blocks(body)
+    bylines = _take_credits(blocks)
+    if not blocks:
+        raise WireError("the body holds only credit lines", line=body[0].number, filename=filename)
     dateline = source = None
     for position, block in enumerate(blocks):
         if block.kind == "paragraph":
@@ -541,7 +629,20 @@ def _parse(text: str, filename: str | None) -> WireArticle:
         people=people,
         places=places,
         organisations=organisations,
+        bylines=_unique_bylines(bylines),
     )
+
+
+def _unique_bylines(bylines: list[Byline]) -> tuple[Byline, ...]:
+    """Return each person once, with the first part the copy gives them."""
+    seen: set[str] = set()
+    unique = []
+    for byline in bylines:
+        key = byline.name.casefold()
+        if key not in seen:
+            seen.add(key)
+            unique.append(byline)
+    return tuple(unique)
 
 
 # ---------------------------------------------------------------------------

@@ -241,3 +241,27 @@ def test_source_files_are_never_changed_by_a_build(tmp_path):
     before = Path(SEED_SOURCE).read_bytes()
     build(SEED_SOURCE, output=tmp_path / "x.json")
     assert Path(SEED_SOURCE).read_bytes() == before
+
+
+def test_credit_lines_become_ordered_bylines_on_the_page(tmp_path, db, client):
+    source = tmp_path / "credits.txt"
+    source.write_text(
+        "Port reopens after the storm\n-\nBEIRUT (Reuters) - The port reopened on Friday.\n"
+        "Workers cleared the quays overnight.\n"
+        "(Reporting by Laila Bassam and Maya Gebeily; Editing by Andrew Heavens)\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "credits.json"
+    build(source, output=out)
+    call_command("loaddata", str(out), verbosity=0)
+    article = Article.objects.get()
+    assert [(a.person.name, a.role) for a in article.authorships.select_related("person")] == [
+        ("Laila Bassam", "author"),
+        ("Maya Gebeily", "author"),
+        ("Andrew Heavens", "editor"),
+    ]
+    assert (article.dateline, article.source) == ("BEIRUT", "Reuters")
+    assert "Reporting by" not in article.body
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<a href="/people/laila-bassam/">Laila Bassam</a>' in html
+    assert "Andrew Heavens</a> (editor)" in html

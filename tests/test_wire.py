@@ -6,6 +6,7 @@ from articles.wire import (
     HEADLINE_MAX_LENGTH,
     MAX_INPUT_BYTES,
     Block,
+    Byline,
     LeadImage,
     Related,
     WireError,
@@ -269,9 +270,44 @@ def test_agency_sign_off_is_removed_from_last_paragraph():
     assert paragraphs(article)[-1] == "He flew to the US."
 
 
-def test_reporting_credit_line_is_not_body():
+def test_reporting_credit_line_is_not_body_and_credits_the_team():
     article = parse(story("The port reopened.", "(Reporting by Jane Doe; Editing by John Roe)"))
     assert paragraphs(article) == ["The port reopened."]
+    assert article.bylines == (Byline("Jane Doe", "author"), Byline("John Roe", "editor"))
+    assert [p.name for p in article.people] == []
+
+
+def test_unbracketed_credit_lines_with_places_and_several_names():
+    article = parse(
+        story(
+            "The port reopened.",
+            "Reporting by Laila Bassam in Beirut and Maya Gebeily; additional reporting by Ali Hassan",
+            "Writing by Tom Perry; Editing by Andrew Heavens",
+        )
+    )
+    assert paragraphs(article) == ["The port reopened."]
+    assert article.bylines == (
+        Byline("Laila Bassam", "author"),
+        Byline("Maya Gebeily", "author"),
+        Byline("Ali Hassan", "additional"),
+        Byline("Tom Perry", "author"),
+        Byline("Andrew Heavens", "editor"),
+    )
+
+
+def test_opening_by_line_names_the_authors():
+    article = parse(story("By Jane Doe and Ahmad al-Sharif", "The port reopened on Friday."))
+    assert paragraphs(article) == ["The port reopened on Friday."]
+    assert [b.name for b in article.bylines] == ["Jane Doe", "Ahmad al-Sharif"]
+
+
+@pytest.mark.parametrize(
+    "line", ["By Friday, the port had reopened.", "By then the ships had gone home", "By Land and Sea"]
+)
+def test_lines_starting_with_by_that_name_nobody_stay_in_the_body(line):
+    article = parse(story(line, "More news."))
+    assert article.blocks[0].text == line
+    assert article.bylines == ()
 
 
 # --- datelines ----------------------------------------------------------------------
