@@ -265,3 +265,22 @@ def test_credit_lines_become_ordered_bylines_on_the_page(tmp_path, db, client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert '<a href="/people/laila-bassam/">Laila Bassam</a>' in html
     assert "Andrew Heavens</a> (editor)" in html
+
+
+def test_a_full_disk_while_writing_leaves_the_old_fixture_and_no_temporary_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    out = tmp_path / "fixture.json"
+    out.write_text("[]\n", encoding="utf-8")
+
+    def disk_full(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(
+        CommandError, match="cannot be written .No space left on device.; any earlier file is unchanged"
+    ):
+        build(SEED_SOURCE, output=out)
+    assert out.read_text(encoding="utf-8") == "[]\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["fixture.json"]

@@ -97,7 +97,10 @@ class Command(BaseCommand):
                 raise CommandError(f"{output} is stale: rebuild it from {', '.join(map(str, sources))}")
             self.stdout.write(f"{output} is up to date ({len(files)} source(s)).")
             return
-        write_atomically(output, text)
+        try:
+            write_atomically(output, text)
+        except OSError as exc:
+            raise CommandError(f"{output}: cannot be written ({exc.strerror}); any earlier file is unchanged") from exc
         self.stdout.write(f"Wrote {output}: {len(parsed)} article(s) from {len(files)} file(s).")
 
     def _collect(self, sources):

@@ -1,0 +1,68 @@
+"""Django's loaddata with the checks an operator needs: clear errors, and nothing loaded by halves.
+
+Django's own command already loads inside one transaction. This one also refuses, with the file
+named, what it would otherwise load silently or report obscurely: empty files, text that is not
+UTF-8, a natural key given twice in one file, a reference to a row that exists nowhere, and text longer than
+its column (SQLite would store it without complaint).
+"""
+
+import os
+
+from django.core.management.commands import loaddata
+from django.db import models
+
+
+class FixtureError(ValueError):
+    """A fixture that cannot be loaded as it stands; Django's loader adds the file name."""
+
+
+class Command(loaddata.Command):
+    def load_label(self, fixture_label):
+        for fixture_file, _dir, _name in self.find_fixtures(fixture_label):
+            check_fixture_file(fixture_file)
+        # Several fixtures may each carry the same section or person; within one, a repeat is a mistake.
+        self.natural_keys_seen = set()
+        super().load_label(fixture_label)
+
+    def save_obj(self, obj):
+        instance = obj.object
+        label = instance._meta.label
+        for field, value in obj.deferred_fields.items():
+            if not field.null and not field.many_to_many:
+                raise FixtureError(
+                    f"{label}: {field.name} refers to {value!r}, which is neither in the database "
+                    "nor earlier in the fixtures"
+                )
+        for field in instance._meta.concrete_fields:
+            value = getattr(instance, field.attname)
+            if isinstance(field, models.CharField) and field.max_length and isinstance(value, str):
+                if len(value) > field.max_length:
+                    raise FixtureError(
+                        f"{label}: {field.name} is {len(value)} characters long; the limit is {field.max_length}"
+                    )
+        if hasattr(instance, "natural_key"):
+            key = (label, tuple(instance.natural_key()))
+            if key in self.natural_keys_seen:
+                raise FixtureError(f"{label} {list(key[1])} is given twice in the fixtures")
+            self.natural_keys_seen.add(key)
+        return super().save_obj(obj)
+
+
+def check_fixture_file(path):
+    """Refuse an empty or non-UTF-8 uncompressed fixture before Django tries to read it."""
+    if not path.endswith((".json", ".xml", ".yaml", ".yml", ".jsonl")):
+        return  # compressed fixtures are checked by the deserializer as they are read
+    if os.path.getsize(path) == 0:
+        raise FixtureError(f"Problem installing fixture '{path}': the file is empty")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if not data.strip():
+        raise FixtureError(f"Problem installing fixture '{path}': the file is empty")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise FixtureError(
+            f"Problem installing fixture '{path}': line {line} is not UTF-8 text (byte {exc.start}); "
+            "fixtures must be saved as UTF-8"
+        ) from None
