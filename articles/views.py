@@ -156,13 +156,19 @@ class TagDetailView(PublishedArticlesMixin, ListView):
         return context
 
 
+def clean_query(text, max_length):
+    """Return a search query fit for the database: no control characters, single spaces, bounded."""
+    printable = "".join(ch if ch.isprintable() else " " for ch in text[: max_length * 4])
+    return " ".join(printable.split())[:max_length]
+
+
 class SearchView(PublishedArticlesMixin, ListView):
     template_name = "articles/search.html"
     context_object_name = "articles"
     max_query_length = 200
 
     def get_queryset(self):
-        self.query = " ".join(self.request.GET.get("q", "").split())[: self.max_query_length]
+        self.query = clean_query(self.request.GET.get("q", ""), self.max_query_length)
         if not self.query:
             return Article.objects.none()
         matches = Q()
