@@ -9,7 +9,9 @@ its column (SQLite would store it without complaint).
 import os
 
 from django.core.management.commands import loaddata
-from django.db import models
+from django.db import IntegrityError, models
+
+RACE_RETRIES = 3
 
 
 class FixtureError(ValueError):
@@ -17,6 +19,18 @@ class FixtureError(ValueError):
 
 
 class Command(loaddata.Command):
+    def handle(self, *fixture_labels, **options):
+        for attempt in range(1, RACE_RETRIES + 1):
+            try:
+                return super().handle(*fixture_labels, **options)
+            except IntegrityError as exc:
+                # Another import of the same rows committed first; our transaction rolled back whole.
+                # Loading again finds those rows by their natural keys and updates them instead.
+                if attempt == RACE_RETRIES or not _is_unique_violation(exc):
+                    raise
+                if self.verbosity >= 1:
+                    self.stderr.write("Another import wrote the same rows first; loading again.")
+
     def load_label(self, fixture_label):
         for fixture_file, _dir, _name in self.find_fixtures(fixture_label):
             check_fixture_file(fixture_file)
@@ -66,3 +80,8 @@ def check_fixture_file(path):
             f"Problem installing fixture '{path}': line {line} is not UTF-8 text (byte {exc.start}); "
             "fixtures must be saved as UTF-8"
         ) from None
+
+
+def _is_unique_violation(exc):
+    text = str(exc).lower()
+    return "unique" in text or "duplicate key" in text
