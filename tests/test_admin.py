@@ -3,7 +3,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Mention, RelatedLink
-from tests.factories import add_author, add_mention, make_article, make_person, make_section, make_staff
+from tests.factories import (
+    add_author,
+    add_mention,
+    make_article,
+    make_image,
+    make_person,
+    make_section,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +126,27 @@ def test_headline_slug_is_prepopulated(editor_client):
     # The admin's prepopulate script reads this JSON: the slug field follows the headline.
     expected = '"id": "#id_slug", "name": "slug", "dependency_ids": ["#id_headline"]'
     assert expected.replace('"', "&quot;") in html
+
+
+@pytest.mark.parametrize("model", ["correction", "relatedlink", "image"])
+def test_other_changelists_do_not_grow_with_rows(editor_client, model):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from articles.models import Correction
+
+    def add_rows(count):
+        for _ in range(count):
+            article = make_article(lead_image=make_image())
+            Correction.objects.create(article=article, text="Fixed.", published_at=timezone.now())
+            RelatedLink.objects.create(article=article, position=0, title="x", target_article=make_article())
+
+    url = reverse(f"admin:articles_{model}_changelist")
+    add_rows(2)
+    with CaptureQueriesContext(connection) as small:
+        assert editor_client.get(url).status_code == 200
+    add_rows(10)
+    with CaptureQueriesContext(connection) as large:
+        assert editor_client.get(url).status_code == 200
+    assert len(large) == len(small) <= 10
+    assert editor_client.get(url).content.decode().count('class="action-select"') == 12
