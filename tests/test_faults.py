@@ -11,6 +11,7 @@ from tests.factories import make_article
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.django_db(transaction=True)  # the middleware closes broken connections, as in production
 def test_database_outage_gives_a_503_page_and_the_site_recovers_by_itself(client):
     article = make_article(headline="Still here")
     with mock.patch.object(connection, "cursor", side_effect=OperationalError("could not connect to server")):
