@@ -35,7 +35,7 @@ class Command(loaddata.Command):
         for fixture_file, _dir, _name in self.find_fixtures(fixture_label):
             check_fixture_file(fixture_file)
         # Several fixtures may each carry the same section or person; within one, a repeat is a mistake.
-        self.natural_keys_seen = set()
+        self.rows_saved = set()
         super().load_label(fixture_label)
 
     def save_obj(self, obj):
@@ -54,12 +54,13 @@ class Command(loaddata.Command):
                     raise FixtureError(
                         f"{label}: {field.name} is {len(value)} characters long; the limit is {field.max_length}"
                     )
-        if hasattr(instance, "natural_key"):
-            key = (label, tuple(instance.natural_key()))
-            if key in self.natural_keys_seen:
-                raise FixtureError(f"{label} {list(key[1])} is given twice in the fixtures")
-            self.natural_keys_seen.add(key)
-        return super().save_obj(obj)
+        # A row given twice resolves, by its natural key, to the row saved the first time: same pk.
+        if instance.pk is not None and (label, instance.pk) in self.rows_saved:
+            described = list(instance.natural_key()) if hasattr(instance, "natural_key") else [instance.pk]
+            raise FixtureError(f"{label} {described} is given twice in the fixtures")
+        saved = super().save_obj(obj)
+        self.rows_saved.add((label, instance.pk))
+        return saved
 
 
 def check_fixture_file(path):
