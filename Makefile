@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loaddata fixtures/*.json
+	$(PY) manage.py load_seed
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(PY) manage.py ensure_superuser
 

@@ -285,3 +285,16 @@ def test_a_full_disk_while_writing_leaves_the_old_fixture_and_no_temporary_file(
         build(SEED_SOURCE, output=out)
     assert out.read_text(encoding="utf-8") == "[]\n"
     assert [p.name for p in tmp_path.iterdir()] == ["fixture.json"]
+
+
+def test_load_seed_fills_a_new_database_and_never_overwrites_edits(db):
+    out = io.StringIO()
+    call_command("load_seed", stdout=out, verbosity=0)
+    article = Article.objects.get()
+    article.headline = "Edited by the desk"
+    article.save()
+    call_command("load_seed", stdout=out)
+    assert "already holds 1 stories" in out.getvalue()
+    assert Article.objects.get().headline == "Edited by the desk"
+    call_command("load_seed", "--force", stdout=out, verbosity=0)
+    assert Article.objects.get().headline.startswith("Syrian, Israeli officials")
