@@ -294,7 +294,7 @@ def test_load_seed_fills_a_new_database_and_never_overwrites_edits(db):
     article.headline = "Edited by the desk"
     article.save()
     call_command("load_seed", stdout=out)
-    assert "already holds 1 stories" in out.getvalue()
+    assert "already holds 1 story;" in out.getvalue()
     assert Article.objects.get().headline == "Edited by the desk"
     call_command("load_seed", "--force", stdout=out, verbosity=0)
     assert Article.objects.get().headline.startswith("Syrian, Israeli officials")

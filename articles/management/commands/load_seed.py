@@ -21,8 +21,9 @@ class Command(BaseCommand):
             raise CommandError("fixtures/ holds no .json fixture")
         existing = Article.objects.count()
         if existing and not force:
+            stories = "story" if existing == 1 else "stories"
             self.stdout.write(
-                f"The database already holds {existing} stories; fixtures not reloaded "
+                f"The database already holds {existing} {stories}; fixtures not reloaded "
                 "(load_seed --force, or loaddata, reloads them over any edits)."
             )
             return
