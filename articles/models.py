@@ -50,6 +50,20 @@ class SectionManager(models.Manager):
     def get_by_natural_key(self, path):
         return self.get(path=path)
 
+    def ensure(self, path, name=None):
+        """Return the section at path, creating it and any missing parents; name is the last one's."""
+        segments = [segment for segment in path.strip("/").split("/") if segment]
+        if not segments:
+            raise ValueError("a section path needs at least one segment")
+        section = None
+        for depth, slug in enumerate(segments, start=1):
+            sub_path = "/".join(segments[:depth])
+            default_name = name if depth == len(segments) and name else slug.replace("-", " ").title()
+            section, _ = self.get_or_create(
+                path=sub_path, defaults={"name": default_name, "slug": slug, "parent": section}
+            )
+        return section
+
 
 class Section(models.Model):
     name = models.CharField(max_length=100)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import views
+from articles import api, feeds, views
 
 app_name = "articles"
 
@@ -11,6 +11,20 @@ urlpatterns = [
     re_path(r"^people/(?P<slug>[-\w]+)/$", views.PersonDetailView.as_view(), name="person-detail"),
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagDetailView.as_view(), name="tag-detail"),
     path("articles/<slug:slug>/", views.ArticleShortLinkView.as_view(), name="article-short"),
+    path("api/ninjs/", api.ninjs_list, name="ninjs-list"),
+    path("api/ninjs/<str:guid>", api.ninjs_detail, name="ninjs-detail"),
+    path("feeds/rss.xml", feeds.LatestRssFeed(), name="feed-rss"),
+    path("feeds/atom.xml", feeds.LatestAtomFeed(), name="feed-atom"),
+    re_path(
+        r"^feeds/sections/(?P<path>[-\w]+(?:/[-\w]+)*)/rss\.xml$", feeds.SectionRssFeed(), name="section-feed-rss"
+    ),
+    re_path(
+        r"^feeds/sections/(?P<path>[-\w]+(?:/[-\w]+)*)/atom\.xml$", feeds.SectionAtomFeed(), name="section-feed-atom"
+    ),
+    re_path(r"^feeds/tags/(?P<slug>[-\w]+)/rss\.xml$", feeds.TagRssFeed(), name="tag-feed-rss"),
+    re_path(r"^feeds/tags/(?P<slug>[-\w]+)/atom\.xml$", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    re_path(r"^feeds/people/(?P<slug>[-\w]+)/rss\.xml$", feeds.PersonRssFeed(), name="person-feed-rss"),
+    re_path(r"^feeds/people/(?P<slug>[-\w]+)/atom\.xml$", feeds.PersonAtomFeed(), name="person-feed-atom"),
     re_path(
         r"^(?P<path>[-\w]+(?:/[-\w]+)*)/(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-\w]+)/$",
         views.ArticleDetailView.as_view(),

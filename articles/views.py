@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from articles import structured_data
 from articles.models import Article, Authorship, Mention, Person, RelatedLink, Section
 from articles.rendering import body_segments
 from articles.text import title_key
@@ -86,14 +87,28 @@ class ArticleDetailView(DetailView):
         links = list(article.related_links.all())
         resolve_pending_links(links, exclude=article)
         read_more = [link for link in links if link.kind == RelatedLink.Kind.READ_MORE]
+        authorships = list(article.authorships.all())
+        mentions = list(article.mentions.all())
+        tags = list(article.tags.all())
+        corrections = list(article.corrections.all())
+        trail = section_trail(article.primary_section)
+        request = self.request
         context.update(
             segments=body_segments(article.body, read_more, dateline=article.dateline),
             related_links=[link for link in links if link.kind == RelatedLink.Kind.RELATED],
-            authorships=list(article.authorships.all()),
-            mentions=list(article.mentions.all()),
-            tags=list(article.tags.all()),
-            corrections=list(article.corrections.all()),
-            breadcrumbs=section_trail(article.primary_section),
+            authorships=authorships,
+            mentions=mentions,
+            tags=tags,
+            corrections=corrections,
+            breadcrumbs=trail,
+            canonical_url=request.build_absolute_uri(article.get_absolute_url()),
+            share_image=structured_data.lead_picture(article, request),
+            structured_data=[
+                structured_data.news_article(
+                    article, request, authorships=authorships, mentions=mentions, tags=tags, corrections=corrections
+                ),
+                structured_data.breadcrumbs(trail, request),
+            ],
         )
         return context
 

@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.views.static import serve
+
+from articles import sitemaps
 
 admin.site.site_header = f"{settings.NEWSROOM['SITE_NAME']} desk"
 admin.site.site_title = settings.NEWSROOM["SITE_NAME"]
@@ -9,6 +12,15 @@ admin.site.index_title = "The desk"
 
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
+    path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),
+    path("sitemap-news.xml", sitemaps.news_sitemap, name="sitemap-news"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
 ]
 if not settings.PRODUCTION:
     # On one machine the app serves uploads itself; production puts them on shared storage.

@@ -1,0 +1,65 @@
+"""The read-only partner API: published stories as IPTC ninjs 3.1, one by one or a page at a time."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from articles.models import Article, Authorship, Mention, RelatedLink
+from articles.ninjs import to_ninjs
+
+PAGE_SIZE = 50
+NINJS_TYPE = "application/ninjs+json"
+
+
+def ninjs_queryset():
+    return (
+        Article.objects.published()
+        .select_related("primary_section", "lead_image")
+        .prefetch_related(
+            Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+            Prefetch("mentions", queryset=Mention.objects.select_related("person")),
+            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target_article__primary_section")),
+            "tags",
+            "corrections",
+        )
+        .order_by("-published_at", "-pk")
+    )
+
+
+def _json(data, request):
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False}, safe=False)
+    response["Content-Type"] = f"{NINJS_TYPE}; charset=utf-8"
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def ninjs_detail(request, guid):
+    """Return one published story as a ninjs item."""
+    article = get_object_or_404(ninjs_queryset(), guid=guid)
+    return _json(to_ninjs(article, absolute=request.build_absolute_uri), request)
+
+
+@require_GET
+def ninjs_list(request):
+    """Return a page of published stories, newest first, with links to the neighbouring pages."""
+    paginator = Paginator(ninjs_queryset(), PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404("No such page") from exc
+    base = request.build_absolute_uri(reverse("articles:ninjs-list"))
+    return _json(
+        {
+            "count": paginator.count,
+            "page": page.number,
+            "pages": paginator.num_pages,
+            "next": f"{base}?page={page.next_page_number()}" if page.has_next() else None,
+            "previous": f"{base}?page={page.previous_page_number()}" if page.has_previous() else None,
+            "items": [to_ninjs(article, absolute=request.build_absolute_uri) for article in page],
+        },
+        request,
+    )

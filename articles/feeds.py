@@ -1,0 +1,173 @@
+"""RSS 2.0 and Atom feeds for the whole site, each section, tag and author — all from published()."""
+
+import mimetypes
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from articles.models import Article, Authorship, Person, Section
+
+FEED_LENGTH = 30
+
+
+class ArticleFeed(Feed):
+    """The latest public stories; subclasses narrow the selection."""
+
+    feed_type = Rss201rev2Feed
+    description_template = None
+
+    def title(self, obj=None):
+        return settings.NEWSROOM["SITE_NAME"]
+
+    def description(self, obj=None):
+        return f"The latest stories from {settings.NEWSROOM['SITE_NAME']}."
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def feed_url(self, obj=None):
+        return self.request.path
+
+    def get_object(self, request, *args, **kwargs):
+        self.request = request
+        return None
+
+    def filter_articles(self, queryset, obj):
+        return queryset
+
+    def items(self, obj=None):
+        queryset = (
+            Article.objects.published()
+            .select_related("primary_section", "lead_image")
+            .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("person")), "tags")
+            .order_by("-published_at", "-pk")
+        )
+        return self.filter_articles(queryset, obj)[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.dek or item.headline
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return item.guid
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return max(filter(None, (item.updated_at, item.published_at)))
+
+    def item_author_name(self, item):
+        names = [a.person.name for a in item.authorships.all()]
+        return ", ".join(names) or item.source or None
+
+    def item_author_link(self, item):
+        authors = list(item.authorships.all())
+        return self.request.build_absolute_uri(authors[0].person.get_absolute_url()) if authors else None
+
+    def item_categories(self, item):
+        return [item.primary_section.name, *(tag.name for tag in item.tags.all())]
+
+    def item_enclosures(self, item):
+        image = item.lead_image
+        if not image or not image.file:
+            return []
+        try:
+            size = image.file.size
+        except OSError:
+            return []
+        mime = mimetypes.guess_type(image.file.name)[0] or "image/jpeg"
+        return [Enclosure(self.request.build_absolute_uri(image.file.url), str(size), mime)]
+
+
+class AtomMixin:
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+
+class LatestRssFeed(ArticleFeed):
+    pass
+
+
+class LatestAtomFeed(AtomMixin, ArticleFeed):
+    pass
+
+
+class SectionRssFeed(ArticleFeed):
+    def get_object(self, request, path):
+        self.request = request
+        return get_object_or_404(Section, path=path.strip("/"))
+
+    def title(self, obj=None):
+        return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
+
+    def description(self, obj=None):
+        return obj.description or f"The latest {obj.name} stories from {settings.NEWSROOM['SITE_NAME']}."
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(Q(primary_section=obj) | Q(primary_section__path__startswith=f"{obj.path}/"))
+
+
+class SectionAtomFeed(AtomMixin, SectionRssFeed):
+    pass
+
+
+class TagRssFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        self.request = request
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
+
+    def description(self, obj=None):
+        return f"Stories about {obj.name} from {settings.NEWSROOM['SITE_NAME']}."
+
+    def link(self, obj=None):
+        return reverse("articles:tag-detail", kwargs={"slug": obj.slug})
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(tagged_items__tag=obj)
+
+
+class TagAtomFeed(AtomMixin, TagRssFeed):
+    pass
+
+
+class PersonRssFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        self.request = request
+        return get_object_or_404(Person, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
+
+    def description(self, obj=None):
+        return f"Stories by {obj.name} on {settings.NEWSROOM['SITE_NAME']}."
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def filter_articles(self, queryset, obj):
+        return queryset.filter(authorships__person=obj).distinct()
+
+
+class PersonAtomFeed(AtomMixin, PersonRssFeed):
+    pass

@@ -1,0 +1,141 @@
+"""Sitemaps for crawlers, a Google News sitemap, and robots.txt that names them — all from published()."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.db.models import Max, Q
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from taggit.models import Tag
+
+from articles.models import Article, Person, Section
+
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+class ArticleSitemap(Sitemap):
+    limit = 5000
+    changefreq = "daily"
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("primary_section")
+            .only("slug", "published_at", "last_modified", "updated_at", "primary_section__path")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, item):
+        return item.last_modified
+
+
+class SectionSitemap(Sitemap):
+    changefreq = "hourly"
+
+    def items(self):
+        return Section.objects.annotate(latest=Max("articles__published_at")).order_by("path")
+
+    def lastmod(self, item):
+        return item.latest
+
+
+class PersonSitemap(Sitemap):
+    limit = 5000
+
+    def items(self):
+        public = Article.objects.published()
+        return (
+            Person.objects.filter(Q(authorships__article__in=public) | Q(mentions__article__in=public))
+            .distinct()
+            .only("slug")
+            .order_by("slug")
+        )
+
+
+class TagSitemap(Sitemap):
+    limit = 5000
+
+    def items(self):
+        return (
+            Tag.objects.filter(articles_taggedarticle_items__content_object__in=Article.objects.published())
+            .distinct()
+            .only("slug")
+            .order_by("slug")
+        )
+
+    def location(self, item):
+        return reverse("articles:tag-detail", kwargs={"slug": item.slug})
+
+
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "people": PersonSitemap,
+    "tags": TagSitemap,
+}
+
+
+def recent_news(now=None):
+    """Return the stories a Google News sitemap lists: published in the last 48 hours."""
+    now = now or timezone.now()
+    return Article.objects.published(now=now).filter(published_at__gte=now - NEWS_WINDOW)
+
+
+def news_sitemap_url(request):
+    """Return the news sitemap's address, or None while it would be empty (an empty urlset is invalid)."""
+    return request.build_absolute_uri(reverse("sitemap-news")) if recent_news().exists() else None
+
+
+@require_GET
+def sitemap_index(request):
+    """Return the sitemap index: Django's, plus the Google News sitemap when it has stories."""
+    response = sitemap_views.index(
+        request, SITEMAPS, template_name="sitemaps/index.xml", sitemap_url_name="sitemap-section"
+    )
+    response.context_data["news_sitemap_url"] = news_sitemap_url(request)
+    return response
+
+
+@require_GET
+def news_sitemap(request):
+    """Return the Google News sitemap: at most 1,000 stories published in the last 48 hours."""
+    articles = list(
+        recent_news()
+        .select_related("primary_section")
+        .only("headline", "slug", "published_at", "primary_section__path")
+        .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+    )
+    if not articles:
+        raise Http404("No stories in the last 48 hours.")
+    context = {
+        "articles": articles,
+        "base": f"{request.scheme}://{request.get_host()}",
+        "publication_name": settings.NEWSROOM["SITE_NAME"],
+        "language": settings.NEWSROOM["SITE_LANGUAGE"],
+    }
+    return TemplateResponse(request, "sitemaps/news.xml", context, content_type="application/xml")
+
+
+@require_GET
+def robots_txt(request):
+    """Return robots.txt: crawl everything public, skip the desk and search, and here are the sitemaps."""
+    base = f"{request.scheme}://{request.get_host()}"
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}",
+        "Disallow: /search/",
+        "Disallow: /preview/",
+        "",
+        f"Sitemap: {base}{reverse('sitemap-index')}",
+    ]
+    news = news_sitemap_url(request)
+    if news:
+        lines.append(f"Sitemap: {news}")
+    lines.append("")
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

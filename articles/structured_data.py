@@ -1,0 +1,97 @@
+"""Machine-readable descriptions of a story: schema.org JSON-LD and the figures Open Graph needs."""
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
+LOGO = ("img/logo.png", 600, 60)
+FALLBACK_IMAGE = ("img/icon.png", 512, 512)
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def lead_picture(article, request):
+    """Return (absolute URL, width, height) of the picture that stands for the story."""
+    image = article.lead_image
+    if image and image.file:
+        return request.build_absolute_uri(image.file.url), image.width, image.height
+    path, width, height = FALLBACK_IMAGE
+    return request.build_absolute_uri(static(path)), width, height
+
+
+def breadcrumbs(trail, request):
+    """Return a schema.org BreadcrumbList for the home page and the given sections, with the page itself last."""
+    items = [("Home", reverse("articles:home"))] + [(s.name, s.get_absolute_url()) for s in trail]
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": i, "name": name, "item": request.build_absolute_uri(url)}
+            for i, (name, url) in enumerate(items, start=1)
+        ],
+    }
+
+
+def news_article(article, request, *, authorships, mentions, tags, corrections):
+    """Return the schema.org NewsArticle for a public story."""
+    site = settings.NEWSROOM["SITE_NAME"]
+    url = request.build_absolute_uri(article.get_absolute_url())
+    picture, width, height = lead_picture(article, request)
+    logo, logo_width, logo_height = LOGO
+    authors = [
+        {"@type": "Person", "name": a.person.name, "url": request.build_absolute_uri(a.person.get_absolute_url())}
+        for a in authorships
+    ] or [{"@type": "Organization", "name": article.source or site, "url": request.build_absolute_uri("/")}]
+    modified = max(filter(None, (article.updated_at, article.published_at)))
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "headline": article.headline[:HEADLINE_LIMIT],
+        "description": article.seo_description or article.dek,
+        "image": [{"@type": "ImageObject", "url": picture, "width": width, "height": height}],
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(modified),
+        "author": authors,
+        "publisher": {
+            "@type": "Organization",
+            "name": site,
+            "url": request.build_absolute_uri("/"),
+            "logo": {
+                "@type": "ImageObject",
+                "url": request.build_absolute_uri(static(logo)),
+                "width": logo_width,
+                "height": logo_height,
+            },
+        },
+        "articleSection": article.primary_section.name,
+        "keywords": [tag.name for tag in tags],
+        "inLanguage": settings.NEWSROOM["SITE_LANGUAGE"],
+        "isAccessibleForFree": True,
+    }
+    if article.dateline:
+        data["dateline"] = article.dateline
+    if article.source:
+        data["sourceOrganization"] = {"@type": "Organization", "name": article.source}
+    if mentions:
+        data["mentions"] = [
+            {
+                "@type": "Person",
+                "name": m.person.name,
+                "url": request.build_absolute_uri(m.person.get_absolute_url()),
+                **({"jobTitle": m.title} if m.title else {}),
+            }
+            for m in mentions
+        ]
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": strip_tags(c.text), "datePublished": _iso(c.published_at)}
+            for c in corrections
+        ]
+    return data

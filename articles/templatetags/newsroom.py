@@ -1,0 +1,16 @@
+import json
+
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside it.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(value):
+    """Return a JSON-LD data block; the JSON is escaped so no value can close the element."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False, default=str)
+    return mark_safe(f'<script type="application/ld+json">{data.translate(_SCRIPT_ESCAPES)}</script>')  # noqa: S308
