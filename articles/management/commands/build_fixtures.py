@@ -1,5 +1,6 @@
 """Turn plain-text wire copy into a loaddata fixture, or check that a committed one is current."""
 
+import argparse
 import os
 import sys
 import tempfile
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from articles import fixture_builder, wire
+from articles.progress import ProgressBar
 
 
 def _moment(value):
@@ -50,15 +52,22 @@ class Command(BaseCommand):
             help="Display name of a section on the path, e.g. news/middle-east='Middle East'.",
         )
         parser.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="Show a progress bar (default: when there are many files and a terminal).",
+        )
+        parser.add_argument(
             "--published-at",
             type=_moment,
             help="Publish the stories at this time (ISO 8601 with zone); without it they load as drafts.",
         )
 
-    def handle(self, *args, sources, output, check, section, section_name, published_at, **options):
+    def handle(self, *args, sources, output, check, section, section_name, published_at, progress, **options):
         files = self._collect(sources)
         parsed = []
-        show_progress = len(files) > 20 and sys.stderr.isatty()
+        show_progress = progress if progress is not None else len(files) > 20 and sys.stderr.isatty()
+        bar = ProgressBar(self.stderr, len(files)) if show_progress else None
         for index, path in enumerate(files, start=1):
             try:
                 data = path.read_bytes()
@@ -69,10 +78,10 @@ class Command(BaseCommand):
             except wire.WireError as exc:
                 raise CommandError(str(exc)) from exc
             parsed.append(fixture_builder.Source(source_id=path.stem, article=article, filename=str(path)))
-            if show_progress:
-                self.stderr.write(f"\rparsed {index}/{len(files)}", ending="")
-        if show_progress:
-            self.stderr.write("")
+            if bar:
+                bar.update(index)
+        if bar:
+            bar.finish()
 
         names = []
         for item in section_name:
