@@ -52,8 +52,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.resilience.DatabaseUnavailableMiddleware",
+    # Anonymous readers' pages come from here; everything inside it runs only on a miss.
+    "articles.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -162,6 +165,9 @@ NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "Newsroom"),
     "SITE_LANGUAGE": "en",
     "PAGE_SIZE": 20,
+    # The anonymous page cache: on unless DJANGO_PAGE_CACHE=0; entries live at most this long.
+    "PAGE_CACHE": env_bool("DJANGO_PAGE_CACHE", True),
+    "PAGE_CACHE_SECONDS": int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600")),
 }
 
 LOGGING = {

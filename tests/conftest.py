@@ -21,6 +21,12 @@ def _isolated_media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache_unless_asked(settings, request):
+    """Measure pages as they are built; tests of the page cache turn it on with the page_cache marker."""
+    settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": bool(request.node.get_closest_marker("page_cache"))}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

@@ -1,0 +1,129 @@
+"""A page cache for anonymous readers, invalidated by a content version rather than by flushing.
+
+Every public page is a function of the published content and the clock. A write to content bumps
+one version number; cached pages are keyed by it, so the next request after a publish, update,
+correction or withdrawal builds fresh pages while the old entries simply expire. The clock is the
+other input: a page never outlives the next scheduled publication or embargo lift.
+
+Signals are used here, not for core logic, because loaddata and every other writer must bump the
+version too, and raw fixture loads call no model method.
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min, Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from django.utils.cache import set_response_etag
+
+VERSION_KEY = "newsroom:content-version"
+CACHEABLE_STATUS = {200, 301, 404}
+
+
+def content_version():
+    """Return the current content version, starting one if the cache has none."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = time.time_ns() // 1000
+        cache.add(VERSION_KEY, version, timeout=None)
+        version = cache.get(VERSION_KEY, version)
+    return version
+
+
+def bump_content_version(**kwargs):
+    """Make every cached page stale: the next request for each builds it again."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        # Missing key or cache down: start a new, larger version (a restart must not reuse old keys).
+        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+
+
+def seconds_until_next_change(now=None):
+    """Return how long the published set stays as it is: until the next scheduled story or embargo."""
+    from articles.models import Article
+
+    now = now or timezone.now()
+    upcoming = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        publish=Min("published_at", filter=Q(published_at__gt=now)),
+        embargo=Min("embargo_until", filter=Q(embargo_until__gt=now)),
+    )
+    moments = [m for m in upcoming.values() if m]
+    return max(1, int((min(moments) - now).total_seconds()) + 1) if moments else None
+
+
+def _watched_models():
+    from taggit.models import Tag
+
+    from articles import models
+
+    return [
+        models.Article,
+        models.Section,
+        models.Person,
+        models.Image,
+        models.Authorship,
+        models.Mention,
+        models.TaggedArticle,
+        models.RelatedLink,
+        models.Correction,
+        Tag,
+    ]
+
+
+def connect_invalidation():
+    """Bump the content version whenever anything a public page shows is written or deleted."""
+    for model in _watched_models():
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"page-cache-save-{model._meta.label}")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"page-cache-del-{model._meta.label}")
+    m2m_changed.connect(bump_content_version, dispatch_uid="page-cache-m2m")
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache; everyone else goes straight through."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.enabled = settings.NEWSROOM.get("PAGE_CACHE", True)
+        self.ttl = settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600)
+        self.skip_prefixes = ("/" + settings.ADMIN_PATH, "/preview/", "/media/", "/static/")
+
+    def __call__(self, request):
+        if not self.cacheable_request(request):
+            return self.get_response(request)
+        key = self.key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
+        response = self.get_response(request)
+        if self.cacheable_response(response):
+            # The ETag is computed once here, so conditional GETs of cached pages cost no hashing.
+            set_response_etag(response)
+            until_change = seconds_until_next_change()
+            cache.set(key, response, min(self.ttl, until_change or self.ttl))
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    def cacheable_request(self, request):
+        if not self.enabled or request.method != "GET":
+            return False
+        if request.path.startswith(self.skip_prefixes):
+            return False
+        # A session cookie means someone logged in (staff, previews); only anonymous readers share pages.
+        if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+            return False
+        return len(request.get_full_path()) <= 1000
+
+    def cacheable_response(self, response):
+        if response.status_code not in CACHEABLE_STATUS or response.streaming or response.cookies:
+            return False
+        control = response.get("Cache-Control", "")
+        return "private" not in control and "no-store" not in control and "no-cache" not in control
+
+    def key(self, request):
+        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        return f"newsroom:page:{content_version()}:{digest}"
