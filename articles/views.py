@@ -2,11 +2,13 @@
 
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import structured_data
 from articles.models import Article, Authorship, Mention, Person, RelatedLink, Section
+from articles.pagination import slice_page
 from articles.rendering import body_segments
 from articles.text import title_key
 
@@ -21,6 +23,11 @@ class PublishedArticlesMixin:
 
     def get_queryset(self):
         return self.published_articles()
+
+    def paginate_queryset(self, queryset, page_size):
+        # Counting every public story on each request costs more than the page itself at scale.
+        page = slice_page(queryset, self.request, page_size)
+        return None, page, page, page.has_other_pages()
 
 
 class HomeView(PublishedArticlesMixin, ListView):
@@ -115,20 +122,25 @@ class ArticleDetailView(DetailView):
 
 def resolve_pending_links(links, *, exclude=None):
     """Point links whose story has since arrived at that story, with one query for all of them."""
-    pending = {title_key(link.title): link for link in links if link.target_article_id is None and link.title}
+    pending = {
+        title_key(link.title): link
+        for link in links
+        if link.target_article_id is None and link.title and (not link.url or link.url.startswith("/search/"))
+    }
     if not pending:
         return
+    # Look up by the indexed headline key alone; whether a match is public is checked here, so the
+    # database never walks the whole published index.
     found = (
-        Article.objects.published()
-        .filter(headline_key__in=list(pending))
+        Article.objects.filter(headline_key__in=list(pending))
         .exclude(pk=getattr(exclude, "pk", None))
         .select_related("primary_section")
         .order_by("headline_key", "-published_at")
     )
+    now = timezone.now()
     for target in found:
-        link = pending.pop(target.headline_key, None)
-        if link is not None:
-            link.resolved_target = target
+        if target.is_public(now=now) and target.headline_key in pending:
+            pending.pop(target.headline_key).resolved_target = target
 
 
 class ArticleShortLinkView(TemplateView):
@@ -178,6 +190,9 @@ def clean_query(text, max_length):
 
 
 class SearchView(PublishedArticlesMixin, ListView):
+    # Readers want to know how many stories matched: search keeps Django's counting paginator.
+    paginate_queryset = ListView.paginate_queryset
+
     template_name = "articles/search.html"
     context_object_name = "articles"
     max_query_length = 200

@@ -1,0 +1,238 @@
+"""Benchmark the site the way production serves it: gunicorn, DEBUG off, collected static files.
+
+Prints, from one run, requests per second, p50 and p99 latency, queries per request and bytes for
+each page type, with and without the page cache, beside a static file of the article page's size
+served by WhiteNoise from the same server, and each page's ratio to that file.
+"""
+
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from taggit.models import Tag
+
+from articles.models import Article, Person, Section
+
+STATIC_NAME = "bench/article-size.html"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Benchmark page types under gunicorn against a static file of the same size (see README)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--duration", type=float, default=5.0, help="Seconds of load per page (default 5).")
+        parser.add_argument("--connections", type=int, default=8, help="Concurrent connections (default 8).")
+        parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
+        parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+
+    def handle(self, *args, duration, connections, workers, client, **options):
+        if not Article.objects.published().exists():
+            raise CommandError("no published stories: run generate_demo --articles N first")
+        use_wrk = client == "wrk" or (client == "auto" and shutil.which("wrk"))
+        if client == "wrk" and not shutil.which("wrk"):
+            raise CommandError("wrk is not installed (Debian: apt-get install wrk)")
+        pages = self.pages()
+        measured = self.measure_in_process(pages)
+        static_root = Path(settings.STATIC_ROOT)
+        target = static_root / STATIC_NAME
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(b"<!doctype html>" + b"x" * max(measured["article"][1] - 15, 0))
+        pages["static"] = "/" + settings.STATIC_URL.strip("/") + "/" + STATIC_NAME
+        measured["static"] = (0, target.stat().st_size)
+
+        articles = Article.objects.count()
+        self.stdout.write(
+            f"Newsroom bench: {articles:,} stories on {connection.vendor}, gunicorn {workers} sync workers, "
+            f"{connections} connections, {duration:g} s a page, client {'wrk' if use_wrk else 'python'}, "
+            f"{os.cpu_count()} cores (the load generator shares them)."
+        )
+        rows = []
+        for cached in (False, True):
+            with self.server(workers, cached) as base:
+                results = {}
+                for name, path in pages.items():
+                    run = self.wrk if use_wrk else self.python_load
+                    results[name] = run(base + path, duration, connections)
+                static_rps = results["static"][0]
+                for name, (rps, p50, p99, errors) in results.items():
+                    queries, size = measured[name]
+                    rows.append(
+                        (
+                            name,
+                            "cached" if cached else "uncached",
+                            rps,
+                            p50,
+                            p99,
+                            queries if not cached else 0,
+                            size,
+                            rps / static_rps if static_rps else 0,
+                            errors,
+                        )
+                    )
+        self.table(rows)
+
+    def pages(self):
+        article = Article.objects.published().select_related("primary_section").order_by("-published_at").first()
+        section = (
+            Section.objects.filter(parent__isnull=True, articles__isnull=False).first() or article.primary_section
+        )
+        tag = Tag.objects.filter(articles_taggedarticle_items__isnull=False).first()
+        person = Person.objects.filter(authorships__isnull=False).first()
+        pages = {
+            "home": "/",
+            "section": section.get_absolute_url(),
+            "article": article.get_absolute_url(),
+            "search": "/search/?q=officials",
+            "feed": "/feeds/rss.xml",
+            "sitemap": "/sitemap-articles.xml",
+        }
+        if tag:
+            pages["tag"] = f"/tags/{tag.slug}/"
+        if person:
+            pages["person"] = person.get_absolute_url()
+        return pages
+
+    def measure_in_process(self, pages):
+        """Return (queries, bytes) per page, rendered uncached through the full middleware stack."""
+        client = Client()
+        measured = {}
+        old = settings.NEWSROOM.get("PAGE_CACHE")
+        settings.NEWSROOM["PAGE_CACHE"] = False
+        try:
+            for name, path in pages.items():
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(path)
+                if response.status_code != 200:
+                    raise CommandError(f"{path} answered {response.status_code}")
+                measured[name] = (len(queries), len(response.content))
+        finally:
+            settings.NEWSROOM["PAGE_CACHE"] = old
+        return measured
+
+    def server(self, workers, cached):
+        command = self
+
+        class Server:
+            def __enter__(self):
+                self.port = free_port()
+                env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_PAGE_CACHE": "1" if cached else "0"}
+                self.process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "gunicorn",
+                        "newsroom.wsgi",
+                        "-w",
+                        str(workers),
+                        "-b",
+                        f"127.0.0.1:{self.port}",
+                        "--log-level",
+                        "warning",
+                    ],
+                    cwd=settings.BASE_DIR,
+                    env=env,
+                )
+                base = f"http://127.0.0.1:{self.port}"
+                for _ in range(200):
+                    try:
+                        command.get(base + "/")
+                        break
+                    except OSError:
+                        time.sleep(0.05)
+                else:
+                    raise CommandError("gunicorn did not start")
+                return base
+
+            def __exit__(self, *exc):
+                self.process.terminate()
+                self.process.wait(timeout=20)
+
+        return Server()
+
+    def get(self, url):
+        host, port, path = re.match(r"http://([^:/]+):(\d+)(.*)", url).groups()
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", path or "/")
+        response = conn.getresponse()
+        response.read()
+        conn.close()
+        return response.status
+
+    def wrk(self, url, duration, connections):
+        for _ in range(20):
+            self.get(url)  # warm up: imports, connections, the page cache
+        out = subprocess.run(
+            ["wrk", "-t2", f"-c{connections}", f"-d{duration:g}s", "--latency", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+        p50 = self._ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1))
+        p99 = self._ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1))
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+        return rps, p50, p99, int(errors.group(1)) if errors else 0
+
+    @staticmethod
+    def _ms(text):
+        value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+    def python_load(self, url, duration, connections):
+        host, port, path = re.match(r"http://([^:/]+):(\d+)(.*)", url).groups()
+        latencies, errors, lock = [], [0], threading.Lock()
+        deadline = time.monotonic() + duration
+
+        def worker():
+            conn = http.client.HTTPConnection(host, int(port), timeout=10)
+            mine, bad = [], 0
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                mine.append((time.perf_counter() - started) * 1000)
+                bad += response.status >= 400
+            with lock:
+                latencies.extend(mine)
+                errors[0] += bad
+
+        threads = [threading.Thread(target=worker) for _ in range(connections)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        latencies.sort()
+        p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else 0
+        return len(latencies) / duration, statistics.median(latencies) if latencies else 0, p99, errors[0]
+
+    def table(self, rows):
+        header = (
+            f"{'page':<9}{'mode':<10}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}"
+            f"{'queries':>9}{'bytes':>9}{'× static':>10}{'errors':>8}"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for name, mode, rps, p50, p99, queries, size, ratio, errors in rows:
+            self.stdout.write(
+                f"{name:<9}{mode:<10}{rps:>9,.0f}{p50:>9.1f}{p99:>9.1f}{queries:>9}{size:>9,}{ratio:>10.2f}{errors:>8}"
+            )
