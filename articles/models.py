@@ -12,6 +12,7 @@ from taggit.models import TaggedItemBase
 
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
+from articles.urlcache import fast_reverse
 from articles.wire import HEADLINE_MAX_LENGTH
 
 # First path segments the site itself uses; a top-level section may not take them.
@@ -108,7 +109,7 @@ class Section(models.Model):
                 child.save()
 
     def get_absolute_url(self):
-        return reverse("articles:section-detail", kwargs={"path": self.path})
+        return fast_reverse("articles:section-detail", path=self.path)
 
     def natural_key(self):
         return (self.path,)
@@ -209,7 +210,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:person-detail", kwargs={"slug": self.slug})
+        return fast_reverse("articles:person-detail", slug=self.slug)
 
     def natural_key(self):
         return (self.slug,)
@@ -316,15 +317,13 @@ class Article(models.Model):
         if self.published_at is None:
             return reverse("articles:article-short", kwargs={"slug": self.slug})
         local = timezone.localtime(self.published_at)
-        return reverse(
+        return fast_reverse(
             "articles:article-detail",
-            kwargs={
-                "path": self.primary_section.path,
-                "year": local.year,
-                "month": f"{local.month:02d}",
-                "day": f"{local.day:02d}",
-                "slug": self.slug,
-            },
+            path=self.primary_section.path,
+            year=local.year,
+            month=f"{local.month:02d}",
+            day=f"{local.day:02d}",
+            slug=self.slug,
         )
 
     def natural_key(self):

@@ -11,6 +11,7 @@ from articles.models import Article, Authorship, Mention, Person, RelatedLink, S
 from articles.pagination import slice_page
 from articles.rendering import body_segments
 from articles.text import title_key
+from articles.urlcache import fast_reverse
 
 
 class PublishedArticlesMixin:
@@ -97,6 +98,8 @@ class ArticleDetailView(DetailView):
         authorships = list(article.authorships.all())
         mentions = list(article.mentions.all())
         tags = list(article.tags.all())
+        for tag in tags:
+            tag.url = fast_reverse("articles:tag-detail", slug=tag.slug)
         corrections = list(article.corrections.all())
         trail = section_trail(article.primary_section)
         request = self.request

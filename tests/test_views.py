@@ -186,3 +186,20 @@ def test_bad_page_numbers_are_not_found_not_errors(client):
 def test_stylesheet_is_served(client):
     html = client.get("/").content.decode()
     assert 'href="/static/css/site.css"' in html
+
+
+def test_fast_urls_match_django_reverse():
+    from django.urls import reverse
+
+    from articles.urlcache import fast_reverse
+
+    cases = [
+        ("articles:person-detail", {"slug": "asaad-al-shaibani"}),
+        ("articles:tag-detail", {"slug": "tel-aviv"}),
+        ("articles:section-detail", {"path": "news/middle-east"}),
+        ("articles:article-detail", {"path": "news/a-b", "year": 2025, "month": "07", "day": "05", "slug": "x-y"}),
+        ("articles:person-detail", {"slug": "zzslugzz-1111"}),
+        ("articles:tag-detail", {"slug": "دمشق"}),
+    ]
+    for name, kwargs in cases:
+        assert fast_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)

@@ -1,0 +1,34 @@
+"""Fast reversing for the URLs every listing builds dozens of times: reverse once, then format."""
+
+import functools
+
+from django.urls import reverse
+
+# Placeholders each URL pattern accepts and no real value contains.
+_PLACEHOLDERS = {"slug": "zzslugzz", "path": "zzpathzz", "year": "1111", "month": "22", "day": "33"}
+
+
+@functools.cache
+def _template(name, params):
+    url = reverse(name, kwargs={param: _PLACEHOLDERS[param] for param in params})
+    for param in params:
+        placeholder = _PLACEHOLDERS[param]
+        if url.count(placeholder) != 1:
+            return None  # cannot template safely; fall back to reverse() every time
+        url = url.replace(placeholder, "{" + param + "}")
+    return url
+
+
+def fast_reverse(name, **kwargs):
+    """Return reverse(name, kwargs=kwargs), formatting a cached template instead of resolving each time."""
+    values = {key: str(value) for key, value in kwargs.items()}
+    template = _template(name, tuple(sorted(values)))
+    # reverse() percent-encodes non-ASCII characters; those rare values take the slow, exact path.
+    if template is None or not all(value.isascii() for value in values.values()):
+        return reverse(name, kwargs=kwargs)
+    return template.format(**values)
+
+
+def clear():
+    """Forget the templates (tests that change the URLconf call this)."""
+    _template.cache_clear()
