@@ -10,7 +10,7 @@ SEED_BUILD := fixtures/wire/000_ff7aa41f6574f300.txt --output $(SEED_FIXTURES) \
 	--section news/middle-east --section-name news=News --section-name "news/middle-east=Middle East" \
 	--published-at 2025-07-25T10:00:00Z
 
-.PHONY: run test lint format check fixtures fixtures-check setup serve clean
+.PHONY: run test lint format check fixtures fixtures-check setup serve bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,23 @@ setup: $(VENV)/.installed
 run: setup
 	@echo "Newsroom on http://$(HOST):$(PORT)/ — the desk at http://$(HOST):$(PORT)/admin/"
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving on one machine: gunicorn, workers from the core count, DEBUG off.
+WORKERS ?= $(shell expr $$(nproc) \* 2 + 1)
+serve: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(VENV)/bin/gunicorn newsroom.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+
+# The benchmark: a demo database of BENCH_ARTICLES stories, then every page type under gunicorn.
+BENCH_ARTICLES ?= 10000
+BENCH_DB ?= /tmp/newsroom-bench-$(BENCH_ARTICLES).sqlite3
+bench: $(VENV)/.installed
+	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the Python load client"
+	test -f $(BENCH_DB) || (DATABASE_URL=sqlite:///$(BENCH_DB) $(PY) manage.py migrate -v 0 && \
+		DATABASE_URL=sqlite:///$(BENCH_DB) $(PY) manage.py generate_demo --articles $(BENCH_ARTICLES))
+	$(PY) manage.py collectstatic --noinput -v 0
+	DATABASE_URL=sqlite:///$(BENCH_DB) $(PY) manage.py bench
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

@@ -10,10 +10,13 @@ version too, and raw fixture loads call no model method.
 """
 
 import hashlib
+import os
 import time
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -23,18 +26,44 @@ VERSION_KEY = "newsroom:content-version"
 CACHEABLE_STATUS = {200, 301, 404}
 
 
+def _shared_cache():
+    """Tell whether every worker process sees the same cache (Redis, Memcached) or has its own."""
+    return not isinstance(caches["default"], LocMemCache)
+
+
+def _version_file():
+    return Path(settings.NEWSROOM["CONTENT_VERSION_FILE"])
+
+
 def content_version():
-    """Return the current content version, starting one if the cache has none."""
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = time.time_ns() // 1000
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+    """Return the current content version, starting one if there is none yet.
+
+    With a shared cache the version lives there; with per-process memory caches (one machine,
+    several gunicorn workers, no Redis) it is the modification time of a small file, so a publish
+    handled by one worker is seen by all of them at the cost of one stat() call.
+    """
+    if _shared_cache():
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+            version = cache.get(VERSION_KEY, time.time_ns() // 1000)
+        return version
+    try:
+        return _version_file().stat().st_mtime_ns
+    except FileNotFoundError:
+        bump_content_version()
+        return _version_file().stat().st_mtime_ns
 
 
 def bump_content_version(**kwargs):
     """Make every cached page stale: the next request for each builds it again."""
+    if not _shared_cache():
+        path = _version_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(str(time.time_ns()))
+        os.replace(temporary, path)
+        return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:

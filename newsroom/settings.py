@@ -168,6 +168,8 @@ NEWSROOM = {
     # The anonymous page cache: on unless DJANGO_PAGE_CACHE=0; entries live at most this long.
     "PAGE_CACHE": env_bool("DJANGO_PAGE_CACHE", True),
     "PAGE_CACHE_SECONDS": int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600")),
+    # Without a shared cache, worker processes learn of new content from this file's timestamp.
+    "CONTENT_VERSION_FILE": os.environ.get("DJANGO_CONTENT_VERSION_FILE") or BASE_DIR / ".content-version",
 }
 
 LOGGING = {

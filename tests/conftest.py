@@ -23,7 +23,11 @@ def _isolated_media(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _no_page_cache_unless_asked(settings, request):
     """Measure pages as they are built; tests of the page cache turn it on with the page_cache marker."""
-    settings.NEWSROOM = {**settings.NEWSROOM, "PAGE_CACHE": bool(request.node.get_closest_marker("page_cache"))}
+    settings.NEWSROOM = {
+        **settings.NEWSROOM,
+        "PAGE_CACHE": bool(request.node.get_closest_marker("page_cache")),
+        "CONTENT_VERSION_FILE": request.getfixturevalue("tmp_path") / "content-version",
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -135,7 +135,7 @@ class Command(BaseCommand):
             def __enter__(self):
                 self.port = free_port()
                 env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_PAGE_CACHE": "1" if cached else "0"}
-                self.process = subprocess.Popen(
+                self.process = command._last_server = subprocess.Popen(
                     [
                         sys.executable,
                         "-m",
