@@ -10,6 +10,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from articles import images
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
 from articles.urlcache import fast_reverse
@@ -172,8 +173,22 @@ class Image(models.Model):
     def __str__(self):
         return self.caption[:80] or self.alt_text[:80] or self.key
 
+    def save(self, *args, **kwargs):
+        upload = self.file.file if self.file and not self.file._committed else None
+        if upload is not None:
+            kind, _width, _height = images.inspect(upload)
+            self.file = images.reencoded(upload, kind)
+        super().save(*args, **kwargs)
+
     def natural_key(self):
         return (self.key,)
+
+    def clean(self):
+        if self.file and not self.file._committed:
+            try:
+                images.inspect(self.file.file)
+            except ValidationError as error:
+                raise ValidationError({"file": error.messages}) from None
 
 
 class PersonManager(models.Manager):
