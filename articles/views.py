@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import structured_data
+from articles import search, structured_data
 from articles.models import Article, Authorship, Mention, Person, RelatedLink, Section
 from articles.pagination import slice_page
 from articles.rendering import body_segments
@@ -204,10 +204,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         self.query = clean_query(self.request.GET.get("q", ""), self.max_query_length)
         if not self.query:
             return Article.objects.none()
-        matches = Q()
-        for word in self.query.split()[:10]:
-            matches &= Q(headline__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
-        return self.published_articles().filter(matches)
+        return search.search(self.published_articles(), self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

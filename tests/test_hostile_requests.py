@@ -53,4 +53,4 @@ def test_search_with_a_nul_byte_still_searches(client):
     make_article(headline="Harbour reopens")
     response = client.get("/search/", {"q": "Harbour\x00"})
     assert response.status_code == 200
-    assert "Harbour reopens" in response.content.decode()
+    assert "<mark>Harbour</mark> reopens" in response.content.decode()

@@ -46,3 +46,29 @@ def test_hot_queries_use_an_index():
         else:
             article_lines = [line for line in text.splitlines() if "articles_article" in line]
             assert article_lines and all("USING" in line and "INDEX" in line for line in article_lines), (name, text)
+
+
+def test_postgresql_search_uses_the_full_text_index():
+    if connection.vendor != "postgresql":
+        pytest.skip("the GIN index is PostgreSQL's; SQLite searches its FTS5 table")
+    from articles.search import search
+
+    section = make_section()
+    now = timezone.now()
+    Article.objects.bulk_create(
+        Article(
+            guid=f"urn:test:{n}",
+            headline=f"Story {n}",
+            slug=f"story-x-{n}",
+            body="<p>Markets and weather.</p>",
+            primary_section=section,
+            status="published",
+            published_at=now,
+        )
+        for n in range(3000)
+    )
+    make_article(headline="Harbour reopens")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    text = search(Article.objects.published(), "harbour").explain()
+    assert "articles_article_search_gin" in text, text

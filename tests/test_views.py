@@ -172,7 +172,7 @@ def test_search_finds_published_stories_only(client):
     make_article(headline="Ceasefire holds in the south")
     make_article(headline="Ceasefire draft", status=Article.Status.DRAFT, published_at=None)
     html = client.get("/search/", {"q": "ceasefire"}).content.decode()
-    assert "Ceasefire holds in the south" in html and "Ceasefire draft" not in html
+    assert "<mark>Ceasefire</mark> holds in the south" in html and "Ceasefire draft" not in html
     assert client.get("/search/", {"q": "x" * 10_000}).status_code == 200
 
 
@@ -203,3 +203,40 @@ def test_fast_urls_match_django_reverse():
     ]
     for name, kwargs in cases:
         assert fast_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)
+
+
+def test_search_is_ranked_full_text_with_the_query_highlighted(client):
+    make_article(headline="Budget vote delayed", dek="Lawmakers argue.", body="<p>The harbour was quiet.</p>")
+    make_article(headline="Harbour reopens", dek="Ships return to the harbour.", body="<p>Harbour harbour.</p>")
+    make_article(headline="Weather", body="<p>Nothing about ports.</p>")
+    html = client.get("/search/", {"q": "harbour"}).content.decode()
+    # A headline match ranks above a body-only match; stories without the word are not listed.
+    assert html.index("<mark>Harbour</mark> reopens") < html.index("Budget vote delayed")
+    assert "Weather" not in html
+    assert "Ships return to the <mark>harbour</mark>." in html
+    assert "2 stories found" in html
+    # Case and punctuation typed by the reader do not matter.
+    assert "<mark>Harbour</mark> reopens" in client.get("/search/", {"q": "HARBOUR!"}).content.decode()
+    # Readers cannot inject search syntax.
+    assert client.get("/search/", {"q": 'harbour" OR "x* NEAR(a b) -'}).status_code == 200
+
+
+def test_search_index_follows_edits_and_deletions(client):
+    article = make_article(headline="Original words")
+    article.headline = "Replacement words"
+    article.save()
+    assert "Replacement" in client.get("/search/", {"q": "replacement"}).content.decode()
+    assert "0 stories found" in client.get("/search/", {"q": "original"}).content.decode()
+    article.delete()
+    assert "0 stories found" in client.get("/search/", {"q": "replacement"}).content.decode()
+
+
+@pytest.mark.parametrize("n", [2, 12])
+def test_search_queries_do_not_grow(client, django_assert_num_queries, n):
+    from django.db import connection
+
+    for i in range(n):
+        make_article(headline=f"Harbour story {i}")
+    fts_lookup = 0 if connection.vendor == "postgresql" else 1  # SQLite asks its FTS5 table first
+    with django_assert_num_queries(3 + fts_lookup):  # (FTS), count, page, nav
+        assert client.get("/search/", {"q": "harbour"}).status_code == 200

@@ -14,3 +14,11 @@ def jsonld(value):
     """Return a JSON-LD data block; the JSON is escaped so no value can close the element."""
     data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=False, default=str)
     return mark_safe(f'<script type="application/ld+json">{data.translate(_SCRIPT_ESCAPES)}</script>')  # noqa: S308
+
+
+@register.filter
+def highlight(text, query):
+    """Return text escaped, with the words of the reader's search query marked."""
+    from articles.search import highlight as mark
+
+    return mark(text or "", query or "")

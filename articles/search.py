@@ -1,0 +1,61 @@
+"""Ranked full-text search over public stories: PostgreSQL's text search there, SQLite's FTS5 here."""
+
+import re
+
+from django.db import connection
+from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+MAX_RESULTS = 1000
+_WORD = re.compile(r"\w+", re.UNICODE)
+# The same expression as the GIN index in migration 0002 (migrations stay frozen, so it is repeated):
+# PostgreSQL uses the index only for a query on exactly this expression.
+POSTGRES_VECTOR = (
+    "(setweight(to_tsvector('english', coalesce(headline, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(dek, '')), 'B') || "
+    "setweight(to_tsvector('english', coalesce(body, '')), 'C'))"
+)
+
+
+def words(query):
+    """Return the searchable words of a reader's query."""
+    return _WORD.findall(query)[:10]
+
+
+def search(queryset, query):
+    """Return the stories of queryset matching query, best first."""
+    terms = words(query)
+    if not terms:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        text = " ".join(terms)
+        return (
+            queryset.annotate(rank=RawSQL(f"ts_rank({POSTGRES_VECTOR}, plainto_tsquery('english', %s))", [text]))
+            .extra(where=[f"{POSTGRES_VECTOR} @@ plainto_tsquery('english', %s)"], params=[text])
+            .order_by("-rank", "-published_at")
+        )
+    # FTS5: each word as a quoted string (no operators from readers), the last one as a prefix.
+    match = " ".join(f'"{term}"' for term in terms[:-1]) + f' "{terms[-1]}"*'
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT rowid FROM articles_search WHERE articles_search MATCH %s "
+            "ORDER BY bm25(articles_search, 10.0, 5.0, 1.0) LIMIT %s",
+            [match.strip(), MAX_RESULTS],
+        )
+        ranked = [row[0] for row in cursor.fetchall()]
+    if not ranked:
+        return queryset.none()
+    order = Case(*(When(pk=pk, then=Value(i)) for i, pk in enumerate(ranked)), output_field=IntegerField())
+    return queryset.filter(pk__in=ranked).annotate(rank=order).order_by(F("rank").asc(), "-published_at")
+
+
+def highlight(text, query):
+    """Return text, escaped, with the query's words wrapped in <mark>."""
+    terms = sorted({t.casefold() for t in words(query) if len(t) > 1}, key=len, reverse=True)
+    escaped = str(escape(text))
+    if not terms:
+        return mark_safe(escaped)  # noqa: S308 - escaped above
+    pattern = re.compile(r"\b(" + "|".join(re.escape(str(escape(t))) for t in terms) + r")", re.IGNORECASE)
+    return mark_safe(pattern.sub(r"<mark>\1</mark>", escaped))  # noqa: S308 - only <mark> added to escaped text
