@@ -160,10 +160,10 @@ class PersonDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.person = get_object_or_404(Person.objects.select_related("photo"), slug=self.kwargs["slug"])
-        return (
-            self.published_articles()
-            .filter(Q(authorships__person=self.person) | Q(mentions__person=self.person))
-            .distinct()
+        # Two semi-joins rather than joins plus DISTINCT: the database stops at the page it needs.
+        return self.published_articles().filter(
+            Q(pk__in=Authorship.objects.filter(person=self.person).values("article_id"))
+            | Q(pk__in=Mention.objects.filter(person=self.person).values("article_id"))
         )
 
     def get_context_data(self, **kwargs):
