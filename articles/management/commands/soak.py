@@ -64,8 +64,9 @@ class Command(BaseCommand):
                         response = conn.getresponse()
                         response.read()
                         counts[response.status] = counts.get(response.status, 0) + 1
-                    except (OSError, http.client.HTTPException):
-                        counts["connection error"] = counts.get("connection error", 0) + 1
+                    except (OSError, http.client.HTTPException) as exc:
+                        kind = f"connection error ({type(exc).__name__})"
+                        counts[kind] = counts.get(kind, 0) + 1
                         conn = http.client.HTTPConnection(host, int(port), timeout=15)
                 with lock:
                     for key, value in counts.items():
@@ -107,8 +108,9 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"midway: {checks}")
         failures = []
-        if errors_5xx or statuses.get("connection error"):
-            failures.append(f"{errors_5xx} server errors, {statuses.get('connection error', 0)} connection errors")
+        connection_errors = sum(v for k, v in statuses.items() if str(k).startswith("connection error"))
+        if errors_5xx or connection_errors:
+            failures.append(f"{errors_5xx} server errors, {connection_errors} connection errors")
         if growth > memory_growth:
             failures.append(f"memory grew {growth:.0%}")
         if not all(checks.values()) or len(checks) < 2:
