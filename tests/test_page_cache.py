@@ -119,3 +119,11 @@ def test_worker_processes_without_a_shared_cache_see_each_others_writes(tmp_path
     subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, check=True, timeout=60)
     # ...and this one sees it at once.
     assert page_cache.content_version() > before
+
+
+def test_bodies_written_in_pieces_are_sent_as_one(client):
+    make_article()
+    for page_cache_on in (False, True):
+        response = client.get("/feeds/rss.xml")
+        assert len(response._container) == 1, page_cache_on
+        assert response.content.startswith(b"<?xml")
