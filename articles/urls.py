@@ -7,6 +7,7 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     # Unicode word characters only: slugs from the wild may carry NUL bytes, which PostgreSQL refuses.
     re_path(r"^people/(?P<slug>[-\w]+)/$", views.PersonDetailView.as_view(), name="person-detail"),
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagDetailView.as_view(), name="tag-detail"),

@@ -3,11 +3,12 @@
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import search, structured_data
-from articles.models import Article, Authorship, Mention, Person, RelatedLink, Section
+from articles.models import Article, Authorship, Correction, Mention, Person, RelatedLink, Section
 from articles.pagination import slice_page
 from articles.rendering import body_segments
 from articles.text import title_key
@@ -112,6 +113,7 @@ class ArticleDetailView(DetailView):
             corrections=corrections,
             breadcrumbs=trail,
             canonical_url=request.build_absolute_uri(article.get_absolute_url()),
+            reading_minutes=reading_minutes(article.body),
             share_image=structured_data.lead_picture(article, request),
             structured_data=[
                 structured_data.news_article(
@@ -144,6 +146,14 @@ def resolve_pending_links(links, *, exclude=None):
     for target in found:
         if target.is_public(now=now) and target.headline_key in pending:
             pending.pop(target.headline_key).resolved_target = target
+
+
+WORDS_PER_MINUTE = 230
+
+
+def reading_minutes(body):
+    """Return the whole minutes an adult reader needs for a body, at least one."""
+    return max(1, round(len(strip_tags(body).split()) / WORDS_PER_MINUTE))
 
 
 class ArticleShortLinkView(TemplateView):
@@ -210,3 +220,23 @@ class SearchView(PublishedArticlesMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.query
         return context
+
+
+class CorrectionsView(ListView):
+    """Every public correction, clarification and update, newest first."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+
+    def get_queryset(self):
+        return (
+            Correction.objects.filter(article__in=Article.objects.published().values("pk"))
+            .select_related("article__primary_section")
+            .order_by("-published_at", "-pk")
+        )
+
+    def paginate_queryset(self, queryset, page_size):
+        page = slice_page(queryset, self.request, page_size)
+        return None, page, page, page.has_other_pages()
+
+    paginate_by = 30

@@ -240,3 +240,26 @@ def test_search_queries_do_not_grow(client, django_assert_num_queries, n):
     fts_lookup = 0 if connection.vendor == "postgresql" else 1  # SQLite asks its FTS5 table first
     with django_assert_num_queries(3 + fts_lookup):  # (FTS), count, page, nav
         assert client.get("/search/", {"q": "harbour"}).status_code == 200
+
+
+def test_corrections_page_lists_public_corrections_only(client, django_assert_num_queries):
+    public = make_article(headline="Public story")
+    Correction.objects.create(article=public, kind="clarification", text="<p>We meant Tuesday.</p>")
+    draft = make_article(headline="Draft story", status=Article.Status.DRAFT, published_at=None)
+    Correction.objects.create(article=draft, text="Not yet public.")
+    with django_assert_num_queries(2):  # corrections with their stories, nav
+        html = client.get("/corrections/").content.decode()
+    assert "Clarification" in html and "<p>We meant Tuesday.</p>" in html
+    assert f'<a href="{public.get_absolute_url()}">Public story</a>' in html
+    assert "Not yet public." not in html and "Draft story" not in html
+    assert 'href="/corrections/"' in client.get("/").content.decode()
+
+
+def test_article_shows_reading_time_and_updated_time(client):
+    words = " ".join(["word"] * 690)
+    article = make_article(body=f"<p>{words}</p>")
+    article.updated_at = article.published_at + timedelta(minutes=30)
+    article.save()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "3 min read" in html
+    assert f'· Updated <time datetime="{article.updated_at.isoformat()}">' in html
