@@ -93,6 +93,7 @@ def test_readers_get_a_503_while_the_database_is_away_and_pages_once_it_is_back(
         DATABASE_URL=f"postgres://{settings['USER']}@127.0.0.1:{proxy.port}/{settings['NAME']}",
         DJANGO_CONN_MAX_AGE="60",
         DJANGO_PLAIN_STATIC="1",
+        DJANGO_CONTENT_VERSION_FILE=str(REPO / ".content-version-outage-test"),
     )
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{web_port}"],
@@ -112,12 +113,17 @@ def test_readers_get_a_503_while_the_database_is_away_and_pages_once_it_is_back(
         assert status == 200 and "Outage survivor" in html
 
         proxy.cut()
+        # A page already in the page cache is still served without the database...
         status, html = fetch(url)
+        assert status == 200 and "Outage survivor" in html
+        # ...and one that must be built gets the 503 page in the house style.
+        uncached = f"http://127.0.0.1:{web_port}/search/?q=outage"
+        status, html = fetch(uncached)
         assert status == 503 and "We’ll be back in a moment" in html
 
         proxy.start()
-        status, html = fetch(url)
-        assert status == 200 and "Outage survivor" in html
+        status, html = fetch(uncached)
+        assert status == 200 and "<mark>Outage</mark> survivor" in html
     finally:
         server.terminate()
         server.wait(timeout=10)
