@@ -1,13 +1,12 @@
 """The read-only partner API: published stories as IPTC ninjs 3.1, one by one or a page at a time."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from articles.models import Article, Authorship, Mention, RelatedLink
+from articles.models import Article
 from articles.ninjs import to_ninjs
 
 PAGE_SIZE = 50
@@ -15,18 +14,7 @@ NINJS_TYPE = "application/ninjs+json"
 
 
 def ninjs_queryset():
-    return (
-        Article.objects.published()
-        .select_related("primary_section", "lead_image")
-        .prefetch_related(
-            Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
-            Prefetch("mentions", queryset=Mention.objects.select_related("person")),
-            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target_article__primary_section")),
-            "tags",
-            "corrections",
-        )
-        .order_by("-published_at", "-pk")
-    )
+    return Article.objects.published().with_story_parts().order_by("-published_at", "-pk")
 
 
 def _json(data, request):

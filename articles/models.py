@@ -245,6 +245,18 @@ class ArticleQuerySet(models.QuerySet):
         """Return the rows with what an article card shows, in one query."""
         return self.select_related("primary_section", "lead_image").order_by("-published_at", "-pk")
 
+    def with_story_parts(self):
+        """Return the rows with everything a whole story shows: bylines, people, links, tags, corrections."""
+        return self.select_related("primary_section", "lead_image").prefetch_related(
+            models.Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+            models.Prefetch("mentions", queryset=Mention.objects.select_related("person")),
+            models.Prefetch(
+                "related_links", queryset=RelatedLink.objects.select_related("target_article__primary_section")
+            ),
+            "tags",
+            "corrections",
+        )
+
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, guid):

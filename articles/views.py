@@ -1,6 +1,6 @@
 """Public pages. Every one starts from Article.objects.published()."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -68,20 +68,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("primary_section", "lead_image")
-            .prefetch_related(
-                Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
-                Prefetch("mentions", queryset=Mention.objects.select_related("person")),
-                Prefetch(
-                    "related_links",
-                    queryset=RelatedLink.objects.select_related("target_article__primary_section"),
-                ),
-                "tags",
-                "corrections",
-            )
-        )
+        return Article.objects.published().with_story_parts()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
