@@ -75,3 +75,46 @@ def reencoded(upload, kind):
         options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}, "PNG": {"optimize": True}}
         picture.save(out, kind, **options.get(kind, {}))
     return ContentFile(out.getvalue(), name=PurePath(upload.name).name)
+
+
+# Widths a lead picture is offered at: a phone, a phone at 2×/tablet, the desktop column, and 2× of it.
+RENDITION_WIDTHS = (360, 720, 1080, 1440)
+RENDITION_FORMATS = {
+    "webp": ("WEBP", {"quality": 80, "method": 4}),
+    "jpeg": ("JPEG", {"quality": 82, "optimize": True}),
+}
+
+
+def rendition_widths(width):
+    """Return the widths to make for a picture this wide: the standard ones below it, and its own if smaller."""
+    widths = [w for w in RENDITION_WIDTHS if w < width]
+    if width <= RENDITION_WIDTHS[-1]:
+        widths.append(width)
+    return widths
+
+
+def make_renditions(source, key, storage):
+    """Write the picture at each rendition width in WebP and JPEG; return what was written.
+
+    Each entry is {"width", "height", "format", "name"}. Pictures are scaled down, never up.
+    """
+    with PILImage.open(source) as picture:
+        picture = ImageOps.exif_transpose(picture)
+        if picture.mode not in ("RGB", "L"):
+            # JPEG has no transparency: lay transparent pictures on white, as a page would show them.
+            rgba = picture.convert("RGBA")
+            flat = PILImage.new("RGB", rgba.size, "white")
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            picture = flat
+        written = []
+        for width in rendition_widths(picture.width):
+            height = max(1, round(picture.height * width / picture.width))
+            scaled = picture
+            if width != picture.width:
+                scaled = picture.resize((width, height), PILImage.Resampling.LANCZOS)
+            for extension, (kind, options) in RENDITION_FORMATS.items():
+                out = io.BytesIO()
+                scaled.save(out, kind, **options)
+                name = storage.save(f"renditions/{key}/{width}.{extension}", ContentFile(out.getvalue()))
+                written.append({"width": width, "height": height, "format": extension, "name": name})
+    return written

@@ -164,6 +164,12 @@ class Image(models.Model):
     caption = models.TextField(blank=True, help_text="The default caption; an article may use its own.")
     credit = models.CharField(max_length=200, blank=True, help_text="Photographer and/or agency, e.g. “AP”.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Scaled copies for responsive pages, made once when the picture is uploaded.",
+    )
 
     objects = ImageManager()
 
@@ -177,8 +183,23 @@ class Image(models.Model):
         upload = self.file.file if self.file and not self.file._committed else None
         if upload is not None:
             kind, _width, _height = images.inspect(upload)
-            self.file = images.reencoded(upload, kind)
+            clean = images.reencoded(upload, kind)
+            self.renditions = images.make_renditions(clean, self.key, self.file.storage)
+            clean.seek(0)
+            self.file = clean
         super().save(*args, **kwargs)
+
+    def srcset(self, format="jpeg"):
+        """Return the srcset attribute value for one format of the renditions ("" when there are none)."""
+        storage = self.file.storage
+        return ", ".join(
+            f"{storage.url(r['name'])} {r['width']}w" for r in self.renditions if r.get("format") == format
+        )
+
+    def largest_rendition(self, format="jpeg"):
+        """Return the widest rendition of a format, or None."""
+        found = [r for r in self.renditions if r.get("format") == format]
+        return max(found, key=lambda r: r["width"]) if found else None
 
     def natural_key(self):
         return (self.key,)

@@ -22,3 +22,9 @@ def highlight(text, query):
     from articles.search import highlight as mark
 
     return mark(text or "", query or "")
+
+
+@register.filter
+def srcset(image, format="jpeg"):
+    """Return an Image's srcset for one format of its renditions."""
+    return image.srcset(format) if image else ""
