@@ -31,17 +31,17 @@ class SlicePage(list):
         return self
 
 
-def page_number(request, max_page=10_000):
+def page_number(request, max_page=10_000, param="page"):
     """Return the ?page= number, or raise Http404 for anything but a whole number from 1 to max_page."""
-    raw = request.GET.get("page", "1")
+    raw = request.GET.get(param, "1")
     if not raw.isdigit() or not 1 <= int(raw) <= max_page:
         raise Http404("No such page")
     return int(raw)
 
 
-def slice_page(queryset, request, per_page):
+def slice_page(queryset, request, per_page, param="page"):
     """Return the requested page of a queryset with one query, or raise Http404 past the end."""
-    number = page_number(request)
+    number = page_number(request, param=param)
     start = (number - 1) * per_page
     page = SlicePage(list(queryset[start : start + per_page + 1]), number, per_page)
     if number > 1 and not page:

@@ -5,9 +5,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from articles import share_card
+from articles.urlcache import fast_reverse
+
 HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
 LOGO = ("img/logo.png", 600, 60)
-FALLBACK_IMAGE = ("img/icon.png", 512, 512)
 
 
 def _iso(moment):
@@ -19,8 +21,10 @@ def lead_picture(article, request):
     image = article.lead_image
     if image and image.file:
         return request.build_absolute_uri(image.file.url), image.width, image.height
-    path, width, height = FALLBACK_IMAGE
-    return request.build_absolute_uri(static(path)), width, height
+    # No picture of our own: the generated share card (headline and section on the house colours).
+    # The version in the address makes sharing sites fetch the card again after the headline changes.
+    card = f"{fast_reverse('articles:article-share-image', slug=article.slug)}?v={article.version}"
+    return request.build_absolute_uri(card), share_card.WIDTH, share_card.HEIGHT
 
 
 def breadcrumbs(trail, request):

@@ -7,11 +7,19 @@ app_name = "articles"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("archive/", views.ArchiveIndexView.as_view(), name="archive"),
+    re_path(r"^archive/(?P<year>\d{4})/(?P<month>\d{2})/$", views.DateArchiveView.as_view(), name="archive-month"),
+    re_path(
+        r"^archive/(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/$",
+        views.DateArchiveView.as_view(),
+        name="archive-day",
+    ),
     path("corrections/", views.CorrectionsView.as_view(), name="corrections"),
     # Unicode word characters only: slugs from the wild may carry NUL bytes, which PostgreSQL refuses.
     re_path(r"^people/(?P<slug>[-\w]+)/$", views.PersonDetailView.as_view(), name="person-detail"),
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagDetailView.as_view(), name="tag-detail"),
     path("articles/<slug:slug>/", views.ArticleShortLinkView.as_view(), name="article-short"),
+    path("articles/<slug:slug>/share.png", views.article_share_image, name="article-share-image"),
     path("api/ninjs/", api.ninjs_list, name="ninjs-list"),
     path("api/ninjs/<str:guid>", api.ninjs_detail, name="ninjs-detail"),
     path("feeds/rss.xml", feeds.LatestRssFeed(), name="feed-rss"),

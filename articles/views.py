@@ -1,13 +1,20 @@
 """Public pages. Every one starts from Article.objects.published()."""
 
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import search, structured_data
+from articles import search, share_card, structured_data
 from articles.models import Article, Authorship, Correction, Mention, Person, RelatedLink, Section
 from articles.pagination import slice_page
 from articles.rendering import body_segments
@@ -33,8 +40,34 @@ class PublishedArticlesMixin:
 
 
 class HomeView(PublishedArticlesMixin, ListView):
+    """The lead story and the latest, then the latest from each top-level section."""
+
     template_name = "articles/home.html"
     context_object_name = "articles"
+    # The section blocks are drawn from this many recent stories: one bounded query, whatever the archive's size.
+    section_window = 200
+    per_section = 4
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            # The navigation lists the same top-level sections: fetch them once for both.
+            sections = list(Section.objects.filter(parent__isnull=True).only("name", "path", "slug"))
+            context["nav_sections"] = sections
+            context["section_blocks"] = self.section_blocks(sections, exclude={a.pk for a in context["articles"]})
+        return context
+
+    def section_blocks(self, sections, exclude):
+        """Return [(section, stories)] for top-level sections in menu order, leaving out stories shown above."""
+        blocks = {s.path: (s, []) for s in sections}
+        for article in self.published_articles()[: self.section_window]:
+            top = article.primary_section.path.split("/", 1)[0]
+            if article.pk in exclude or top not in blocks:
+                continue
+            stories = blocks[top][1]
+            if len(stories) < self.per_section:
+                stories.append(article)
+        return [(section, stories) for section, stories in blocks.values() if stories]
 
 
 class SectionDetailView(PublishedArticlesMixin, ListView):
@@ -151,21 +184,43 @@ class ArticleShortLinkView(TemplateView):
         return redirect(article.get_absolute_url(), permanent=True)
 
 
+SHARE_CARD_SECONDS = 24 * 60 * 60
+
+
+def article_share_image(request, slug):
+    """Return the story's share card, drawn once per version of the story and then kept in the cache."""
+    article = get_object_or_404(
+        Article.objects.published()
+        .select_related("primary_section")
+        .only("pk", "headline", "version", "primary_section__name", "published_at", "status", "embargo_until"),
+        slug=slug,
+    )
+    key = f"share-card:{article.pk}:{article.version}:{hashlib.sha256(article.headline.encode()).hexdigest()[:16]}"
+    png = cache.get(key)
+    if png is None:
+        png = share_card.render(article.headline, article.primary_section.name, settings.NEWSROOM["SITE_NAME"])
+        cache.set(key, png, SHARE_CARD_SECONDS)
+    response = HttpResponse(png, content_type="image/png")
+    patch_cache_control(response, public=True, max_age=SHARE_CARD_SECONDS)
+    return response
+
+
 class PersonDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/person_detail.html"
     context_object_name = "articles"
 
     def get_queryset(self):
         self.person = get_object_or_404(Person.objects.select_related("photo"), slug=self.kwargs["slug"])
-        # Two semi-joins rather than joins plus DISTINCT: the database stops at the page it needs.
-        return self.published_articles().filter(
-            Q(pk__in=Authorship.objects.filter(person=self.person).values("article_id"))
-            | Q(pk__in=Mention.objects.filter(person=self.person).values("article_id"))
-        )
+        # A semi-join rather than a join plus DISTINCT: the database stops at the page it needs.
+        return self.published_articles().filter(pk__in=Mention.objects.filter(person=self.person).values("article_id"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
+        written = self.published_articles().filter(
+            pk__in=Authorship.objects.filter(person=self.person).values("article_id")
+        )
+        context["written"] = slice_page(written, self.request, self.paginate_by, param="by_page")
         return context
 
 
@@ -227,3 +282,50 @@ class CorrectionsView(ListView):
         return None, page, page, page.has_other_pages()
 
     paginate_by = 30
+
+
+class ArchiveIndexView(TemplateView):
+    """Every month that has public stories, newest first, grouped by year."""
+
+    template_name = "articles/archive_index.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        months = Article.objects.published().dates("published_at", "month", order="DESC")
+        years = {}
+        for month in months:
+            years.setdefault(month.year, []).append(month)
+        context["years"] = list(years.items())
+        return context
+
+
+class DateArchiveView(PublishedArticlesMixin, ListView):
+    """The public stories of one month or one day, newest first, in the site's time zone."""
+
+    template_name = "articles/archive.html"
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
+        day = self.kwargs.get("day")
+        try:
+            first = datetime.date(year, month, int(day) if day else 1)
+        except ValueError:
+            raise Http404("No such date") from None
+        if day:
+            last = first + datetime.timedelta(days=1)
+        else:
+            last = (first.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        self.period = first
+        self.is_day = bool(day)
+        zone = timezone.get_current_timezone()
+        start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+        end = datetime.datetime.combine(last, datetime.time.min, tzinfo=zone)
+        # A range on the indexed column rather than __year/__month lookups the index cannot serve.
+        return self.published_articles().filter(published_at__gte=start, published_at__lt=end)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["period"] = self.period
+        context["is_day"] = self.is_day
+        return context

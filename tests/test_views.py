@@ -121,11 +121,11 @@ def test_list_pages_query_count_does_not_grow(client, django_assert_num_queries,
         add_mention(article, person)
         article.tags.add("Syria")
     # No COUNT(*): a page fetches one row more than it shows to know whether an older page exists.
-    with django_assert_num_queries(2):  # page, nav
+    with django_assert_num_queries(3):  # page, top-level sections (nav and blocks), recent stories for the blocks
         assert client.get("/").status_code == 200
     with django_assert_num_queries(5):  # section, page, breadcrumb trail, subsections, nav
         assert client.get("/world/").status_code == 200
-    with django_assert_num_queries(3):  # person, page, nav
+    with django_assert_num_queries(4):  # person, stories mentioning, stories written, nav
         assert client.get("/people/someone/").status_code == 200
     with django_assert_num_queries(3):  # tag, page, nav
         assert client.get("/tags/syria/").status_code == 200
@@ -136,11 +136,47 @@ def test_list_pages_link_to_older_and_newer_pages(client):
         make_article(headline=f"Paged story {n:02d}")
     first = client.get("/").content.decode()
     assert '<a rel="next" href="?page=2">Older</a>' in first and 'rel="prev"' not in first
-    assert first.count('class="card"') == 20
+    latest = first.split('class="section-block"')[0]
+    assert latest.count('class="card"') == 20
     second = client.get("/?page=2").content.decode()
     assert second.count('class="card"') == 5
     assert '<a rel="prev" href="?page=1">Newer</a>' in second and 'rel="next"' not in second
     assert client.get("/?page=3").status_code == 404
+
+
+def test_home_shows_the_lead_story_then_the_latest_from_each_section(client):
+    news = make_section(name="News", slug="news", position=1)
+    world = make_section(name="World", slug="world", parent=news)
+    sport = make_section(name="Sport", slug="sport", position=2)
+    make_section(name="Empty", slug="empty", position=3)
+    base = timezone.now() - timedelta(days=1)
+    for i in range(6):
+        make_article(primary_section=world, headline=f"World {i}", published_at=base + timedelta(minutes=i))
+        make_article(primary_section=sport, headline=f"Sport {i}", published_at=base + timedelta(minutes=i, seconds=1))
+    for i in range(20):
+        make_article(primary_section=sport, headline=f"Latest {i}", published_at=base + timedelta(hours=1, minutes=i))
+    html = client.get("/").content.decode()
+    latest, *blocks = html.split('class="section-block"')
+    assert latest.index("Latest 19") < latest.index("Latest 18")  # the newest leads
+    assert [b.split("</h2>")[0].rsplit(">", 2)[-2].split("<")[0] for b in blocks] == ["News", "Sport"]
+    news_block, sport_block = (block.split("</section>")[0] for block in blocks)
+    # Four per section, newest first; stories of a subsection count for its parent; no story twice.
+    assert [h for h in (f"World {i}" for i in range(6)) if h in news_block] == [f"World {i}" for i in range(2, 6)]
+    assert news_block.index("World 5") < news_block.index("World 2")
+    assert [h for h in (f"Sport {i}" for i in range(6)) if h in sport_block] == [f"Sport {i}" for i in range(2, 6)]
+    assert "Latest" not in sport_block
+
+
+def test_person_page_lists_stories_written_and_stories_they_appear_in(client):
+    reporter = make_person(name="Rita Reporter", slug="rita")
+    written = make_article(headline="Written by Rita")
+    add_author(written, reporter)
+    mentioned = make_article(headline="Rita in the news")
+    add_mention(mentioned, reporter, title="Reporter")
+    html = client.get("/people/rita/").content.decode()
+    by, news = html.split('id="mentions-heading"')
+    assert "Stories by Rita Reporter" in by and "Written by Rita" in by and "Rita in the news" not in by
+    assert "Rita in the news" in news and "Written by Rita" not in news
 
 
 def test_section_front_includes_subsections_stories(client):
