@@ -24,7 +24,9 @@ urlpatterns = [
 ]
 if not settings.PRODUCTION:
     # On one machine the app serves uploads itself; production puts them on shared storage.
-    urlpatterns.append(
-        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    def serve_media(request, path):
+        # MEDIA_ROOT is read per request, so a changed setting (as in tests) is honoured.
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media))
 urlpatterns.append(path("", include("articles.urls")))
