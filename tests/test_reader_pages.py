@@ -178,3 +178,15 @@ def test_share_links_carry_the_story_and_load_no_third_party_code(client):
     # Nothing on the page is fetched from another site: scripts, styles and images are our own.
     for src in re.findall(r'<(?:script|img|link|source)[^>]+(?:src|href|srcset)="([^"]+)"', html):
         assert not src.startswith(("http://", "https://", "//")) or src.startswith("http://testserver"), src
+
+
+def test_machine_readable_times_are_valid_html_whole_seconds(client):
+    # HTML's datetime attribute allows at most three digits of a second's fraction (the Nu checker
+    # caught timezone.now()'s six).
+    article = make_article(published_at=timezone.now().replace(microsecond=123456) - timedelta(minutes=5))
+    for url in ("/", article.get_absolute_url(), f"/archive/{article.published_at:%Y/%m}/"):
+        html = client.get(url).content.decode()
+        stamps = re.findall(r'datetime="([^"]+)"', html)
+        assert stamps, url
+        for stamp in stamps:
+            assert re.fullmatch(r"\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?)?", stamp), (url, stamp)

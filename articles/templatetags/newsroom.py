@@ -2,6 +2,7 @@ import json
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 
 register = template.Library()
 
@@ -28,3 +29,12 @@ def highlight(text, query):
 def srcset(image, format="jpeg"):
     """Return an Image's srcset for one format of its renditions."""
     return image.srcset(format) if image else ""
+
+
+@register.filter
+def machine_time(value):
+    """Return a datetime for a datetime="" attribute: ISO 8601 in the site's zone, whole seconds (HTML
+    allows at most three digits of a fraction, so microseconds would make the page invalid)."""
+    if not value:
+        return ""
+    return localtime(value).replace(microsecond=0).isoformat()
