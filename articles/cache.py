@@ -143,6 +143,10 @@ class PageCacheMiddleware:
         if self.cacheable_response(response):
             # The ETag is computed once here, so conditional GETs of cached pages cost no hashing.
             set_response_etag(response)
+            if not response.has_header("Cache-Control"):
+                # Browsers and shared caches may keep the page but must ask again each time; the ETag
+                # makes that a 304, and a story published a second ago is never hidden behind it.
+                response["Cache-Control"] = "public, max-age=0, must-revalidate"
             until_change = seconds_until_next_change()
             cache.set(key, response, min(self.ttl, until_change or self.ttl))
             response["X-Page-Cache"] = "miss"

@@ -82,6 +82,8 @@ def test_conditional_get_answers_304_for_pages_and_feeds(client):
     article = make_article()
     response = client.get(article.get_absolute_url())
     etag = response["ETag"]
+    # Browsers may keep the page but must revalidate, so a new story is never hidden behind it.
+    assert response["Cache-Control"] == "public, max-age=0, must-revalidate"
     assert client.get(article.get_absolute_url(), HTTP_IF_NONE_MATCH=etag).status_code == 304
     feed = client.get("/feeds/rss.xml")
     assert feed.status_code == 200 and feed["Last-Modified"]
