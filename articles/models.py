@@ -359,7 +359,22 @@ class Article(models.Model):
         self.headline_key = title_key(self.headline)
         self.body = clean_html(self.body)
         self.last_modified = timezone.now()
+        old_url = self._public_url_in_database()
         super().save(*args, **kwargs)
+        if old_url:
+            ArticleRedirect.record(old_url, self)
+
+    def _public_url_in_database(self):
+        """Return the address readers knew this story by, if it was published (for redirects on a move)."""
+        if self.pk is None:
+            return None
+        stored = (
+            Article.objects.filter(pk=self.pk, status=self.Status.PUBLISHED, published_at__isnull=False)
+            .select_related("primary_section")
+            .only("slug", "published_at", "primary_section__path")
+            .first()
+        )
+        return stored.get_absolute_url() if stored else None
 
     def get_absolute_url(self):
         if self.published_at is None:
@@ -392,6 +407,40 @@ class Article(models.Model):
             and self.published_at <= now
             and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+
+class ArticleRedirectManager(models.Manager):
+    def get_by_natural_key(self, old_path):
+        return self.get(old_path=old_path)
+
+
+class ArticleRedirect(models.Model):
+    """An address a published story had before its slug, section or date changed: it answers 301."""
+
+    old_path = models.CharField(max_length=600, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = ArticleRedirectManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"
+
+    def natural_key(self):
+        return (self.old_path,)
+
+    natural_key.dependencies = ["articles.article"]
+
+    @classmethod
+    def record(cls, old_path, article):
+        """Send old_path to the article from now on, unless that is still (or again) its own address."""
+        current = article.get_absolute_url()
+        cls.objects.filter(old_path=current).delete()  # moved back: the address is the story's own again
+        if old_path != current:
+            cls.objects.update_or_create(old_path=old_path, defaults={"article": article})
 
 
 class ArticleChildManager(models.Manager):

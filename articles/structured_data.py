@@ -50,7 +50,7 @@ def news_article(article, request, *, authorships, mentions, tags, corrections):
         {"@type": "Person", "name": a.person.name, "url": request.build_absolute_uri(a.person.get_absolute_url())}
         for a in authorships
     ] or [{"@type": "Organization", "name": article.source or site, "url": request.build_absolute_uri("/")}]
-    modified = max(filter(None, (article.updated_at, article.published_at)))
+    modified = max(filter(None, (article.updated_at, article.published_at)), default=None)
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

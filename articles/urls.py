@@ -18,6 +18,7 @@ urlpatterns = [
     # Unicode word characters only: slugs from the wild may carry NUL bytes, which PostgreSQL refuses.
     re_path(r"^people/(?P<slug>[-\w]+)/$", views.PersonDetailView.as_view(), name="person-detail"),
     re_path(r"^tags/(?P<slug>[-\w]+)/$", views.TagDetailView.as_view(), name="tag-detail"),
+    path("preview/<str:guid>/", views.ArticlePreviewView.as_view(), name="article-preview"),
     path("articles/<slug:slug>/", views.ArticleShortLinkView.as_view(), name="article-short"),
     path("articles/<slug:slug>/share.png", views.article_share_image, name="article-share-image"),
     path("api/ninjs/", api.ninjs_list, name="ninjs-list"),

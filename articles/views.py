@@ -4,18 +4,29 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from articles import search, share_card, structured_data
-from articles.models import Article, Authorship, Correction, Mention, Person, RelatedLink, Section
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    Authorship,
+    Correction,
+    Mention,
+    Person,
+    RelatedLink,
+    Section,
+)
 from articles.pagination import slice_page
 from articles.rendering import body_segments
 from articles.text import title_key
@@ -96,19 +107,47 @@ def section_trail(section):
     return [by_path[p] for p in paths if p in by_path]
 
 
+def can_preview(user):
+    return user.is_active and user.is_staff and user.has_perm("articles.view_article")
+
+
 class ArticleDetailView(DetailView):
+    """A public story; for staff, also a draft or scheduled story at its would-be address, as a preview."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
+        # Only a request carrying a session can be staff; readers' requests never look further.
+        if self.request.COOKIES.get(settings.SESSION_COOKIE_NAME) and can_preview(self.request.user):
+            return Article.objects.with_story_parts()
         return Article.objects.published().with_story_parts()
 
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = (
+                ArticleRedirect.objects.filter(old_path=request.path)
+                .select_related("article__primary_section")
+                .first()
+            )
+            if moved and moved.article.is_public():
+                return redirect(moved.article.get_absolute_url(), permanent=True)
+            raise
         canonical = self.object.get_absolute_url()
         if request.path != canonical:
             return redirect(canonical, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        return self.render_story()
+
+    def render_story(self):
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if not self.object.is_public():
+            # A preview: never stored by any cache, never indexed.
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -124,6 +163,7 @@ class ArticleDetailView(DetailView):
         corrections = list(article.corrections.all())
         trail = section_trail(article.primary_section)
         request = self.request
+        context["preview"] = not article.is_public()
         context.update(
             segments=body_segments(article.body, read_more, dateline=article.dateline),
             related_links=[link for link in links if link.kind == RelatedLink.Kind.RELATED],
@@ -174,6 +214,25 @@ WORDS_PER_MINUTE = 230
 def reading_minutes(body):
     """Return the whole minutes an adult reader needs for a body, at least one."""
     return max(1, round(len(strip_tags(body).split()) / WORDS_PER_MINUTE))
+
+
+class ArticlePreviewView(ArticleDetailView):
+    """/preview/<guid>/: any story, whatever its status and date, for staff who may see the desk."""
+
+    slug_field = "guid"
+    slug_url_kwarg = "guid"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_preview(request.user):
+            return redirect_to_login(request.get_full_path(), login_url=reverse("admin:login"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return Article.objects.with_story_parts()
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        return self.render_story()
 
 
 class ArticleShortLinkView(TemplateView):

@@ -1,0 +1,130 @@
+"""Staff preview of unpublished stories, and permanent redirects when a published story moves."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.models import Article, ArticleRedirect
+from tests.factories import make_article, make_section, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+# Preview
+
+
+def test_staff_preview_a_scheduled_story_at_its_would_be_address(client):
+    scheduled = make_article(headline="Budget leaks early", published_at=timezone.now() + timedelta(hours=6))
+    url = scheduled.get_absolute_url()
+    assert client.get(url).status_code == 404  # readers: not yet
+    client.force_login(make_staff())
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200 and "Budget leaks early" in html
+    assert '<p class="preview-banner" role="status"><strong>Preview</strong> · Scheduled for' in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_staff_preview_a_draft_by_its_preview_address(client):
+    draft = make_article(headline="Draft on the desk", status=Article.Status.DRAFT, published_at=None)
+    preview = f"/preview/{draft.guid}/"
+    anonymous = client.get(preview)
+    assert anonymous.status_code == 302 and "/admin/login/" in anonymous["Location"]
+    client.force_login(make_staff())
+    html = client.get(preview).content.decode()
+    assert "Draft on the desk" in html and "<strong>Preview</strong> · Draft" in html
+    assert "Not yet published" in html
+
+
+def test_staff_without_article_rights_cannot_preview(client):
+    draft = make_article(status=Article.Status.DRAFT)
+    client.force_login(make_staff(username="clerk", is_superuser=False))
+    assert client.get(f"/preview/{draft.guid}/").status_code == 302
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.page_cache
+def test_a_preview_never_enters_the_page_cache(client):
+    scheduled = make_article(headline="Embargoed scoop", published_at=timezone.now() + timedelta(hours=1))
+    staff = client
+    staff.force_login(make_staff())
+    assert "Embargoed scoop" in staff.get(scheduled.get_absolute_url()).content.decode()
+    staff.logout()
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_a_public_story_seen_by_staff_is_no_preview(client):
+    article = make_article()
+    client.force_login(make_staff())
+    response = client.get(article.get_absolute_url())
+    assert "preview-banner" not in response.content.decode() and "X-Robots-Tag" not in response
+
+
+# Redirects
+
+
+def test_changing_a_published_slug_leaves_a_permanent_redirect(client):
+    article = make_article(slug="first-slug")
+    old_url = article.get_absolute_url()
+    article.slug = "better-slug"
+    article.save()
+    response = client.get(old_url)
+    assert response.status_code == 301 and response["Location"] == article.get_absolute_url()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_moving_a_story_to_another_section_twice_keeps_every_old_address_working(client):
+    article = make_article(primary_section=make_section(slug="news"))
+    first = article.get_absolute_url()
+    article.primary_section = make_section(slug="world")
+    article.save()
+    second = article.get_absolute_url()
+    article.primary_section = make_section(slug="politics")
+    article.save()
+    for old in (first, second):
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"] == article.get_absolute_url()
+
+
+def test_moving_back_to_an_old_address_needs_no_redirect(client):
+    article = make_article(slug="original")
+    original = article.get_absolute_url()
+    article.slug = "detour"
+    article.save()
+    article.slug = "original"
+    article.save()
+    assert client.get(original).status_code == 200
+    assert list(ArticleRedirect.objects.values_list("old_path", flat=True)) == [
+        original.replace("original", "detour")
+    ]
+
+
+def test_drafts_leave_no_redirects_and_withdrawn_stories_are_not_redirected_to(client):
+    draft = make_article(status=Article.Status.DRAFT, slug="draft-one")
+    draft.slug = "draft-two"
+    draft.save()
+    assert not ArticleRedirect.objects.exists()
+    article = make_article(slug="to-withdraw")
+    old = article.get_absolute_url()
+    article.slug = "withdrawn-later"
+    article.save()
+    article.status = Article.Status.WITHDRAWN
+    article.save()
+    assert client.get(old).status_code == 404
+
+
+def test_redirects_travel_in_the_dump(tmp_path):
+    article = make_article(slug="before")
+    article.slug = "after"
+    article.save()
+    dump = tmp_path / "dump.json"
+    call_command(
+        "dumpdata", "articles", "taggit", natural_foreign=True, natural_primary=True, output=str(dump), verbosity=0
+    )
+    ArticleRedirect.objects.all().delete()
+    call_command("loaddata", str(dump), verbosity=0)
+    assert ArticleRedirect.objects.get().article == article
