@@ -364,18 +364,6 @@ class Article(models.Model):
         if old_url:
             ArticleRedirect.record(old_url, self)
 
-    def _public_url_in_database(self):
-        """Return the address readers knew this story by, if it was published (for redirects on a move)."""
-        if self.pk is None:
-            return None
-        stored = (
-            Article.objects.filter(pk=self.pk, status=self.Status.PUBLISHED, published_at__isnull=False)
-            .select_related("primary_section")
-            .only("slug", "published_at", "primary_section__path")
-            .first()
-        )
-        return stored.get_absolute_url() if stored else None
-
     def get_absolute_url(self):
         if self.published_at is None:
             return reverse("articles:article-short", kwargs={"slug": self.slug})
@@ -407,6 +395,18 @@ class Article(models.Model):
             and self.published_at <= now
             and (self.embargo_until is None or self.embargo_until <= now)
         )
+
+    def _public_url_in_database(self):
+        """Return the address readers knew this story by, if it was published (for redirects on a move)."""
+        if self.pk is None:
+            return None
+        stored = (
+            Article.objects.filter(pk=self.pk, status=self.Status.PUBLISHED, published_at__isnull=False)
+            .select_related("primary_section")
+            .only("slug", "published_at", "primary_section__path")
+            .first()
+        )
+        return stored.get_absolute_url() if stored else None
 
 
 class ArticleRedirectManager(models.Manager):

@@ -98,9 +98,7 @@ def test_moving_back_to_an_old_address_needs_no_redirect(client):
     article.slug = "original"
     article.save()
     assert client.get(original).status_code == 200
-    assert list(ArticleRedirect.objects.values_list("old_path", flat=True)) == [
-        original.replace("original", "detour")
-    ]
+    assert list(ArticleRedirect.objects.values_list("old_path", flat=True)) == [original.replace("original", "detour")]
 
 
 def test_drafts_leave_no_redirects_and_withdrawn_stories_are_not_redirected_to(client):
