@@ -70,15 +70,24 @@ class HomeView(PublishedArticlesMixin, ListView):
 
     def section_blocks(self, sections, exclude):
         """Return [(section, stories)] for top-level sections in menu order, leaving out stories shown above."""
-        blocks = {s.path: (s, []) for s in sections}
-        for article in self.published_articles()[: self.section_window]:
-            top = article.primary_section.path.split("/", 1)[0]
-            if article.pk in exclude or top not in blocks:
-                continue
-            stories = blocks[top][1]
-            if len(stories) < self.per_section:
-                stories.append(article)
-        return [(section, stories) for section, stories in blocks.values() if stories]
+        chosen = {s.path: [] for s in sections}
+        # First only ids and section paths of the recent window (cheap rows), then the chosen cards.
+        recent = (
+            Article.objects.published()
+            .order_by("-published_at", "-pk")
+            .values_list("pk", "primary_section__path")[: self.section_window]
+        )
+        for pk, path in recent:
+            top = path.split("/", 1)[0]
+            if pk not in exclude and top in chosen and len(chosen[top]) < self.per_section:
+                chosen[top].append(pk)
+        wanted = [pk for pks in chosen.values() for pk in pks]
+        cards = {a.pk: a for a in self.published_articles().filter(pk__in=wanted)} if wanted else {}
+        return [
+            (section, [cards[pk] for pk in chosen[section.path] if pk in cards])
+            for section in sections
+            if chosen[section.path]
+        ]
 
 
 class SectionDetailView(PublishedArticlesMixin, ListView):
