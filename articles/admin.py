@@ -463,14 +463,23 @@ class ArticleAdmin(VersionAdmin):
         # The form to send again: where both changed a text, this editor's text to merge by hand; where only
         # the other save changed a field, or both changed a choice, what is saved now; the rest as sent.
         merged_by_hand = {row["name"] for row in rows if row["editable"]}
+        # Bylines, people, tags, links and corrections stay as saved now: their rows carry no opened values
+        # to tell whose change is whose, so the merged save leaves them alone and says where this editor's
+        # differ, to be made again.
+        parts = []
+        for formset_class, inline in self.get_formsets_with_inlines(request, article):
+            prefix = formset_class.get_default_prefix()
+            sent = formset_class(submitted, instance=article, prefix=prefix, queryset=inline.get_queryset(request))
+            parts.append((prefix, inline.verbose_name_plural, sent.is_bound and sent.has_changed()))
         kept = [
             (key, value)
             for key, values in stash["data"]
-            if not key.startswith(("_", "initial-"))
+            if not key.startswith(("_", "initial-", *(f"{prefix}-" for prefix, _, _ in parts)))
             and key != "opened_version"
             and _field_of(key) not in theirs_changed
             for value in values
         ]
+        kept += [(f"{prefix}-{count}", 0) for prefix, _, _ in parts for count in ("TOTAL_FORMS", "INITIAL_FORMS")]
         saved_now = form_class(instance=article)
         theirs = [saved_now[name].as_hidden() for name in theirs_changed - merged_by_hand if name in saved_now.fields]
         # The story as saved now is what the merged form starts from.
@@ -486,6 +495,7 @@ class ArticleAdmin(VersionAdmin):
             "rows": rows,
             "kept": kept,
             "theirs": theirs,
+            "parts_not_carried": [name for _, name, changed in parts if changed],
             "current_version": article.version,
             "opened_version": stash["opened_version"],
             "latest": latest.revision if latest else None,

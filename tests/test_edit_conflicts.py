@@ -174,3 +174,19 @@ def test_when_both_changed_the_body_the_editor_merges_it_by_hand(two_editors):
     assert anna.post(change_url(article), merged).status_code == 302
     article.refresh_from_db()
     assert article.body == "<p>One.</p>\n<p>Anna's paragraph.</p>\n<p>Ben's line.</p>" and article.version == 3
+
+
+def test_the_merged_save_leaves_the_other_editors_byline_change_alone(two_editors):
+    anna, ben = two_editors
+    article = make_article()
+    add_author(article)
+    annas_form = form_data(
+        anna.get(change_url(article)), dek="Anna's standfirst", **{"authorships-0-role": "additional"}
+    )
+    ben.post(change_url(article), form_data(ben.get(change_url(article)), **{"authorships-0-role": "photographer"}))
+    conflict = anna.get(anna.post(change_url(article), annas_form).url)
+    html = " ".join(conflict.content.decode().split())
+    assert "Your changes to the byline differ from what is saved now and are not carried over" in html
+    assert anna.post(change_url(article), form_data(conflict, form_id="merge_form")).status_code == 302
+    article.refresh_from_db()
+    assert article.dek == "Anna's standfirst" and article.authorships.get().role == "photographer"
