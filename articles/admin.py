@@ -1,14 +1,30 @@
 """The editors' desk in the Django admin."""
 
-from django.contrib import admin
-from django.db.models import Count, Prefetch
-from django.utils import timezone
-from django.utils.html import format_html
+import json
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.forms.models import construct_instance
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from articles import diffing, publishing, softlock
 from articles.models import (
     Article,
+    ArticleRedirect,
     Authorship,
     Correction,
+    EditConflict,
     Image,
     Mention,
     Person,
@@ -16,6 +32,16 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+
+Status = Article.Status
+# Fields whose differences the conflict and compare pages show as a diff, line by line.
+LONG_TEXT = {"body", "dek", "lead_image_caption"}
+SHORT_TEXT = {"headline", "slug", "dateline", "source", "source_id", "seo_title", "seo_description"}
+
+
+def local(moment):
+    """Return a time as the desk reads it: in the site's time zone, to the minute."""
+    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
 
 
 @admin.register(Section)
@@ -79,48 +105,105 @@ class ImageAdmin(admin.ModelAdmin):
         return f"{obj.width} × {obj.height}" if obj.width else "no file (caption only)"
 
 
-class AuthorshipInline(admin.TabularInline):
-    model = Authorship
+class StoryPartInline:
+    """An inline that follows its story: its rows can be changed exactly when the story can."""
+
     extra = 0
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
+
+
+class AuthorshipInline(StoryPartInline, admin.TabularInline):
+    model = Authorship
     autocomplete_fields = ["person"]
     fields = ["person", "role", "position"]
     verbose_name = "byline"
     verbose_name_plural = "byline"
 
 
-class MentionInline(admin.TabularInline):
+class MentionInline(StoryPartInline, admin.TabularInline):
     model = Mention
-    extra = 0
     autocomplete_fields = ["person"]
     fields = ["person", "title", "position"]
     verbose_name = "person mentioned"
     verbose_name_plural = "people mentioned"
 
 
-class TaggedArticleInline(admin.TabularInline):
+class TaggedArticleInline(StoryPartInline, admin.TabularInline):
     model = TaggedArticle
-    extra = 0
     autocomplete_fields = ["tag"]
     verbose_name = "tag"
     verbose_name_plural = "tags"
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(StoryPartInline, admin.TabularInline):
     model = RelatedLink
     fk_name = "article"
-    extra = 0
     autocomplete_fields = ["target_article"]
     fields = ["position", "kind", "title", "target_article", "url", "anchor_block"]
 
 
-class CorrectionInline(admin.StackedInline):
+class CorrectionInline(StoryPartInline, admin.StackedInline):
     model = Correction
-    extra = 0
     fields = ["kind", "text", "published_at"]
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The story form: it remembers the version it was opened at and checks every status move."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = None  # ArticleAdmin.get_form sets it on the form class it builds for each request
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline", "slug", "dek", "primary_section", "body", "lead_image", "lead_image_caption", "status",
+            "published_at", "embargo_until", "updated_at", "dateline", "source", "source_id", "seo_title",
+            "seo_description",
+        ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+        # The values the story had when opened travel with the form, so that after a conflict the desk
+        # can tell what this editor changed from what the other save changed.
+        for name, field in self.fields.items():
+            field.show_hidden_initial = name != "opened_version"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is not None and cleaned.get("opened_version") is None:
+            self.add_error(None, "This form does not say which version of the story it edits; reload the story.")
+        from_status = self.initial.get("status", Status.DRAFT)
+        to_status = publishing.requested_status(self.data) or cleaned.get("status") or from_status
+        if to_status == from_status:
+            return cleaned
+        # Judge the story as it would be saved; the instance itself is filled in after clean().
+        candidate = construct_instance(self, Article())
+        problems = publishing.move_problems(
+            article=candidate, from_status=from_status, to_status=to_status, user=self.user
+        )
+        if problems:
+            # The refused status must not reach the instance, which the admin re-checks permissions on.
+            cleaned["status"] = from_status
+            raise ValidationError(problems)
+        cleaned["status"] = to_status
+        if to_status == Status.PUBLISHED and not cleaned.get("published_at"):
+            cleaned["published_at"] = timezone.now()
+        return cleaned
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(VersionAdmin):
+    form = ArticleAdminForm
+    history_latest_first = True  # the desk looks for what just happened
     list_display = ["headline", "status_label", "primary_section", "bylines", "published_at", "updated_at"]
     list_filter = ["status", "primary_section", ("authors", admin.RelatedOnlyFieldListFilter), "published_at"]
     list_select_related = ["primary_section"]
@@ -128,16 +211,19 @@ class ArticleAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_section", "lead_image"]
-    readonly_fields = ["guid", "version", "last_modified"]
+    readonly_fields = ["guid", "version", "last_modified", "created_by", "status_history"]
     inlines = [AuthorshipInline, MentionInline, TaggedArticleInline, RelatedLinkInline, CorrectionInline]
+    actions = ["submit_for_review", "publish", "withdraw", "back_to_draft"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "primary_section", "body"]}),
+        (None, {"fields": ["headline", "slug", "dek", "primary_section", "body", "opened_version"]}),
         ("Lead picture", {"fields": ["lead_image", "lead_image_caption"]}),
-        ("Publication", {"fields": ["status", "published_at", "embargo_until", "updated_at"]}),
+        ("Publication", {"fields": ["status", "published_at", "embargo_until", "updated_at", "status_history"]}),
         ("Wire", {"fields": ["dateline", "source", "source_id"], "classes": ["collapse"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
-        ("Record", {"fields": ["guid", "version", "last_modified"], "classes": ["collapse"]}),
+        ("Record", {"fields": ["guid", "created_by", "version", "last_modified"], "classes": ["collapse"]}),
     ]
+    object_history_template = "admin/articles/article/object_history.html"
+    revision_form_template = "admin/articles/article/revision_form.html"
 
     def get_queryset(self, request):
         return (
@@ -146,6 +232,327 @@ class ArticleAdmin(admin.ModelAdmin):
             .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("person")))
         )
 
+    def view_on_site(self, obj):
+        """The story's public address once it is public; until then its preview, which staff can open."""
+        if obj.is_public():
+            return obj.get_absolute_url()
+        return reverse("articles:article-preview", kwargs={"guid": obj.guid})
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/conflict/", view(self.conflict_view), name="articles_article_conflict"),
+            path(
+                "<path:object_id>/history/<int:version_id>/compare/",
+                view(self.compare_view),
+                name="articles_article_compare",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "POST":
+            return super().changelist_view(request, extra_context)  # bulk actions: one revision for them all
+        # Reading the list writes nothing: no revision, so no transaction and no savepoint queries around it.
+        context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    # Who may do what: the rules live in articles.publishing.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
+
+    def has_publish_permission(self, request):
+        return publishing.is_editor(request.user)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: nothing will be saved, so there is no version to carry.
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f != "opened_version"]})
+            for name, opts in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.user = request.user  # a class made for this request by modelform_factory, so nothing leaks
+        return form
+
+    # The change form.
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not context.get("revert") and not context.get("recover"):
+            if self.has_change_permission(request, obj):
+                other = softlock.note_editing(article_pk=obj.pk, user=request.user)
+            else:
+                other = softlock.holder(obj.pk)
+            if other is not None and other.user_id != request.user.pk:
+                messages.warning(request, f"{other}. Your changes and theirs may collide.")
+        if not context.get("revert") and not context.get("recover"):
+            context["workflow_moves"] = publishing.available_moves(request.user, obj or Article())
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def save_model(self, request, obj, form, change):
+        publishing.save_edit(
+            article=obj,
+            user=request.user,
+            from_status=form.initial.get("status", Status.DRAFT),
+            opened_version=form.cleaned_data.get("opened_version"),
+        )
+        softlock.note_editing(article_pk=obj.pk, user=request.user)
+        request.session.pop(self._conflict_key(obj.pk), None)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = super().construct_change_message(request, form, formsets, add)
+        named = publishing.describe(form.initial.get("status", Status.DRAFT), form.cleaned_data.get("status"))
+        if not named:
+            return message
+        # The history and the revision both name the move first: "Published. Changed Body."
+        details = LogEntry(change_message=json.dumps(message)).get_change_message() if message else ""
+        return f"{named}. {details}".strip()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if publishing.requested_status(request.POST) is not None:
+            return self._after_move(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if publishing.requested_status(request.POST) is not None:
+            return self._after_move(request, obj)
+        return super().response_change(request, obj)
+
+    def _after_move(self, request, obj):
+        self.message_user(request, self._moved_message(obj), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[quote(obj.pk)]))
+
+    @staticmethod
+    def _moved_message(obj):
+        if obj.status == Status.PUBLISHED and obj.published_at > timezone.now():
+            return f"“{obj}” is scheduled for {local(obj.published_at)}."
+        return f"“{obj}” is now {obj.get_status_display().lower()}."
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except EditConflict as conflict:
+            # Everything of this save was rolled back; keep what the editor sent for the conflict page.
+            submitted = [(key, values) for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"]
+            request.session[self._conflict_key(conflict.article.pk)] = {
+                "data": submitted,
+                "opened_version": conflict.opened_version,
+            }
+            return HttpResponseRedirect(reverse("admin:articles_article_conflict", args=[object_id]))
+
+    @staticmethod
+    def _conflict_key(pk):
+        return f"desk-conflict-{pk}"
+
+    # Revisions.
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        # Restoring brings back the text and the story's parts; where the story stands in the workflow,
+        # and its version counter, stay as they are now (get_object puts them back after the revert).
+        request.desk_live_state = (
+            Article.objects.filter(pk=unquote(object_id)).values("status", "published_at", "version").first()
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        live = getattr(request, "desk_live_state", None)
+        if obj is not None and live:
+            Article.objects.filter(pk=obj.pk).update(**live)
+            for name, value in live.items():
+                setattr(obj, name, value)
+        return obj
+
+    def delete_model(self, request, obj):
+        # A story that was never saved through the desk has no revision yet; take one so it can be recovered.
+        import reversion
+
+        with reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment("Deleted.")
+            reversion.add_to_revision(obj)
+        super().delete_model(request, obj)
+
+    def compare_view(self, request, object_id, version_id):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_for_object(article).select_related("revision__user"), pk=version_id
+        )
+        then = version.field_dict
+        rows = [
+            self._difference(
+                name,
+                _shown_value(name, then.get(name)),
+                _shown_value(name, getattr(article, name)),
+            )
+            for name in ["headline", "dek", "status", "body"]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Compare a revision of “{article}” with the story now",
+            "version": version,
+            "rows": rows,
+            "unchanged": all(not row["changed"] for row in rows),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    @staticmethod
+    def _difference(name, old, new, label=None):
+        label = label or Article._meta.get_field(name).verbose_name.capitalize()
+        return {
+            "name": name,
+            "label": label,
+            "old": old,
+            "new": new,
+            "changed": old != new,
+            "diff": diffing.text_diff(old, new) if name in LONG_TEXT else None,
+        }
+
+    # Conflicts.
+
+    def conflict_view(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[quote(article.pk)])
+        stash = request.session.get(self._conflict_key(article.pk))
+        if not stash:
+            self.message_user(request, "There is no unsaved edit of this story to compare.", messages.INFO)
+            return HttpResponseRedirect(change_url)
+        submitted = _post_data(stash["data"])
+        opened = _post_data(
+            [(key.removeprefix("initial-"), values) for key, values in stash["data"] if key.startswith("initial-")]
+        )
+        form_class = self.get_form(request, article, change=True)
+
+        def bound(data, against_opened):
+            form = form_class(data, instance=self.get_object(request, unquote(object_id)))
+            for field in form.fields.values():
+                field.show_hidden_initial = against_opened
+            form.full_clean()
+            return form
+
+        # Three comparisons: what this editor changed since opening the story, what the other save changed
+        # since then, and where this editor's form and the story as saved now differ at all.
+        mine = bound(submitted, against_opened=True)
+        yours_changed = set(mine.changed_data) - {"opened_version"}
+        theirs_changed = set(bound(opened, against_opened=False).changed_data) - {"opened_version"}
+        differing = set(bound(submitted, against_opened=False).changed_data)
+        rows = []
+        for name in mine.fields:
+            if name not in differing or not ({name} & (yours_changed | theirs_changed)):
+                continue
+            if name in yours_changed and name in theirs_changed:
+                who = "You both changed this: merge it below."
+            elif name in yours_changed:
+                who = "Only you changed this: yours is kept."
+            else:
+                who = "Only they changed this: theirs is kept."
+            yours = mine.cleaned_data.get(name, submitted.get(name, ""))
+            row = self._difference(
+                name,
+                _shown_value(name, getattr(article, name)),
+                _shown_value(name, yours),
+                label=str(mine.fields[name].label or name).capitalize(),
+            )
+            row["who"] = who
+            row["editable"] = name in yours_changed and name in theirs_changed and name in LONG_TEXT | SHORT_TEXT
+            row["submitted"] = submitted.get(name, "")
+            rows.append(row)
+        # The form to send again: where both changed a text, this editor's text to merge by hand; where only
+        # the other save changed a field, or both changed a choice, what is saved now; the rest as sent.
+        merged_by_hand = {row["name"] for row in rows if row["editable"]}
+        # Bylines, people, tags, links and corrections stay as saved now: their rows carry no opened values
+        # to tell whose change is whose, so the merged save leaves them alone and says where this editor's
+        # differ, to be made again.
+        parts = []
+        for formset_class, inline in self.get_formsets_with_inlines(request, article):
+            prefix = formset_class.get_default_prefix()
+            sent = formset_class(submitted, instance=article, prefix=prefix, queryset=inline.get_queryset(request))
+            parts.append((prefix, inline.verbose_name_plural, sent.is_bound and sent.has_changed()))
+        kept = [
+            (key, value)
+            for key, values in stash["data"]
+            if not key.startswith(("_", "initial-", *(f"{prefix}-" for prefix, _, _ in parts)))
+            and key != "opened_version"
+            and _field_of(key) not in theirs_changed
+            for value in values
+        ]
+        kept += [(f"{prefix}-{count}", 0) for prefix, _, _ in parts for count in ("TOTAL_FORMS", "INITIAL_FORMS")]
+        saved_now = form_class(instance=article)
+        theirs = [saved_now[name].as_hidden() for name in theirs_changed - merged_by_hand if name in saved_now.fields]
+        # The story as saved now is what the merged form starts from.
+        theirs += [
+            saved_now[name].as_hidden(only_initial=True) for name in saved_now.fields if name != "opened_version"
+        ]
+        latest = Version.objects.get_for_object(article).select_related("revision__user").first()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Someone else saved “{article}” while you were editing it",
+            "rows": rows,
+            "kept": kept,
+            "theirs": theirs,
+            "parts_not_carried": [name for _, name, changed in parts if changed],
+            "current_version": article.version,
+            "opened_version": stash["opened_version"],
+            "latest": latest.revision if latest else None,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/articles/article/conflict.html", context)
+
+    # Bulk actions: the same moves as the change form's buttons, all or nothing.
+
+    def response_action(self, request, queryset):
+        name = request.POST.get("action", "")
+        if name in self.actions and name not in self.get_actions(request):
+            self.message_user(request, f"{publishing.EDITORS_ONLY} Nothing was changed.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+    def _move_selected(self, request, queryset, to_status):
+        try:
+            changes = publishing.move_many(
+                articles=queryset.select_related("lead_image"), to_status=to_status, user=request.user
+            )
+        except publishing.WorkflowError as refusal:
+            for problem in refusal.messages:
+                self.message_user(request, problem, messages.ERROR)
+            self.message_user(request, "Nothing was changed.", messages.ERROR)
+            return
+        for change in changes:
+            self.log_change(request, change.article, f"{publishing.describe(change.from_status, change.to_status)}.")
+        if changes:
+            self.message_user(request, " ".join(self._moved_message(c.article) for c in changes), messages.SUCCESS)
+
+    @admin.action(description="Submit the selected stories for review", permissions=["change"])
+    def submit_for_review(self, request, queryset):
+        self._move_selected(request, queryset, Status.REVIEW)
+
+    @admin.action(description="Publish the selected stories", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._move_selected(request, queryset, Status.PUBLISHED)
+
+    @admin.action(description="Withdraw the selected stories", permissions=["publish"])
+    def withdraw(self, request, queryset):
+        self._move_selected(request, queryset, Status.WITHDRAWN)
+
+    @admin.action(description="Send the selected stories back to draft", permissions=["change"])
+    def back_to_draft(self, request, queryset):
+        self._move_selected(request, queryset, Status.DRAFT)
+
+    # Columns and read-only fields.
+
     @admin.display(description="Byline")
     def bylines(self, obj):
         return ", ".join(a.person.name for a in obj.authorships.all()) or "—"
@@ -153,15 +560,83 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
         now = timezone.now()
-        if obj.status == Article.Status.PUBLISHED and obj.published_at and obj.published_at > now:
-            return f"Scheduled for {timezone.localtime(obj.published_at):%d %b %Y %H:%M}"
-        if obj.status == Article.Status.PUBLISHED and obj.embargo_until and obj.embargo_until > now:
-            return f"Embargoed until {timezone.localtime(obj.embargo_until):%d %b %Y %H:%M}"
+        if obj.status == Status.PUBLISHED and obj.published_at and obj.published_at > now:
+            return f"Scheduled for {local(obj.published_at)}"
+        if obj.status == Status.PUBLISHED and obj.embargo_until and obj.embargo_until > now:
+            return f"Embargoed until {local(obj.embargo_until)}"
         return obj.get_status_display()
+
+    @admin.display(description="Workflow history")
+    def status_history(self, obj):
+        if obj.pk is None:
+            return "—"
+        changes = obj.status_changes.select_related("user")
+        return (
+            format_html_join(
+                "",
+                "<p>{} → {} by {}, {}</p>",
+                (
+                    (
+                        c.get_from_status_display(),
+                        c.get_to_status_display(),
+                        (c.user.get_full_name() or c.user.get_username()) if c.user else "someone",
+                        local(c.at),
+                    )
+                    for c in changes
+                ),
+            )
+            or "—"
+        )
+
+
+def _field_of(key):
+    """Return the form field a submitted key belongs to: published_at_0 belongs to published_at."""
+    name, _, suffix = key.rpartition("_")
+    return name if suffix.isdigit() and name else key
+
+
+def _post_data(pairs):
+    """Rebuild submitted form data from the [(key, [values])] kept in the session."""
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, values in pairs:
+        data.setlist(key, values)
+    return data
+
+
+def _shown_value(name, value):
+    """Return a field's value as text the desk can read and compare."""
+    if value is None or value == "":
+        return ""
+    field = Article._meta.get_field(name)
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation:
+        if isinstance(value, int | str):
+            found = field.related_model._default_manager.filter(pk=value).first()
+            return str(found) if found else str(value)
+        return str(value)
+    if hasattr(value, "tzinfo"):
+        return local(value)
+    return str(value)
+
+
+class EditorsChangeStoryParts:
+    """On their own lists a story's parts are for editors; reporters change them inside their own drafts."""
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and publishing.is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and publishing.is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and publishing.is_editor(request.user)
 
 
 @admin.register(Correction)
-class CorrectionAdmin(admin.ModelAdmin):
+class CorrectionAdmin(EditorsChangeStoryParts, admin.ModelAdmin):
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind", "published_at"]
     list_select_related = ["article"]
@@ -171,7 +646,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RelatedLink)
-class RelatedLinkAdmin(admin.ModelAdmin):
+class RelatedLinkAdmin(EditorsChangeStoryParts, admin.ModelAdmin):
     list_display = ["title", "article", "kind", "position", "destination"]
     list_filter = ["kind"]
     list_select_related = ["article", "target_article"]
@@ -181,3 +656,14 @@ class RelatedLinkAdmin(admin.ModelAdmin):
     @admin.display(description="Goes to")
     def destination(self, obj):
         return obj.target_article or obj.url
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    """Old addresses of moved stories. Made automatically when a published story's address changes."""
+
+    list_display = ["old_path", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["old_path", "article__headline"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "created_at"

@@ -2,9 +2,11 @@
 
 import uuid
 
+import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -252,6 +254,15 @@ class Person(models.Model):
         return (self.slug,)
 
 
+class EditConflict(Exception):
+    """Someone saved the story after this editor opened it; saving now would overwrite their work."""
+
+    def __init__(self, article, opened_version):
+        super().__init__(f"{article} was saved by someone else after version {opened_version} was opened")
+        self.article = article
+        self.opened_version = opened_version
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """Return the articles a reader may see: published, due, and out of embargo."""
@@ -332,11 +343,21 @@ class Article(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     last_modified = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="articles_created",
+        help_text="Who started the story on the desk; reporters may edit their own drafts.",
+    )
 
     objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and withdraw articles")]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["primary_section", "status", "-published_at"], name="article_section_pub_idx"),
@@ -386,6 +407,16 @@ class Article(models.Model):
         if self.lead_image_caption:
             return self.lead_image_caption
         return self.lead_image.caption if self.lead_image else ""
+
+    def claim_version(self, opened_version):
+        """Move the stored version on from opened_version, or raise EditConflict if it has moved already.
+
+        The compare and the increment are one UPDATE, so of two editors saving at once exactly one wins.
+        """
+        claimed = Article.objects.filter(pk=self.pk, version=opened_version).update(version=F("version") + 1)
+        if not claimed:
+            raise EditConflict(self, opened_version)
+        self.version = opened_version + 1
 
     def is_public(self, *, now=None):
         now = now or timezone.now()
@@ -632,8 +663,53 @@ class Correction(models.Model):
     def save(self, *args, **kwargs):
         self.text = clean_html(self.text)
         super().save(*args, **kwargs)
+        # A public correction means the story changed: its "Updated" time moves on, never back. The
+        # version stays, so the desk's own save (which saved this inline) counts as one edit.
+        if self.published_at <= timezone.now():
+            Article.objects.filter(pk=self.article_id).filter(
+                Q(updated_at__isnull=True) | Q(updated_at__lt=self.published_at)
+            ).update(updated_at=self.published_at, last_modified=timezone.now())
 
     def natural_key(self):
         return (self.article.guid, self.published_at)
 
     natural_key.dependencies = ["articles.article"]
+
+
+class StatusChangeManager(models.Manager):
+    def get_by_natural_key(self, guid, at):
+        return self.get(article__guid=guid, at=at)
+
+
+class StatusChange(models.Model):
+    """One move of a story through the workflow: who moved it, from where to where, and when."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Article.Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    objects = StatusChangeManager()
+
+    class Meta:
+        ordering = ["article", "at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "at"], name="statuschange_unique_time"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+    def natural_key(self):
+        return (self.article.guid, self.at)
+
+    natural_key.dependencies = ["articles.article"]
+
+
+# A revision holds a story together with its parts, so restoring or recovering it brings them all back.
+for _part in (Authorship, Mention, TaggedArticle, RelatedLink, Correction):
+    reversion.register(_part)
+reversion.register(Article, follow=["authorships", "mentions", "tagged_items", "related_links", "corrections"])

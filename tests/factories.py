@@ -65,3 +65,14 @@ def make_staff(username="editor", **overrides):
     fields = {"is_staff": True, "is_superuser": True}
     fields.update(overrides)
     return get_user_model().objects.create_user(username=username, password="correct horse battery", **fields)
+
+
+def make_desk_user(username, group):
+    """Return a staff account in the Reporter or Editor group, which a migration creates."""
+    from django.contrib.auth.models import Group
+
+    user = get_user_model().objects.create_user(
+        username=username, password="correct horse battery", is_staff=True, first_name=username.title()
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user

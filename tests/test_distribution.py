@@ -333,7 +333,12 @@ def story_snapshot(article):
 
 
 def test_export_then_import_gives_the_same_story(client, seed, tmp_path):
-    Correction.objects.create(article=seed, kind="clarification", text="A clarification.")
+    Correction.objects.create(
+        article=seed,
+        kind="clarification",
+        text="A clarification.",
+        published_at=seed.published_at + timedelta(hours=1),
+    )
     seed.updated_at = seed.published_at + timedelta(hours=2)
     seed.save()
     before = story_snapshot(seed)

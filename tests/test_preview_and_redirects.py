@@ -126,3 +126,35 @@ def test_redirects_travel_in_the_dump(tmp_path):
     ArticleRedirect.objects.all().delete()
     call_command("loaddata", str(dump), verbosity=0)
     assert ArticleRedirect.objects.get().article == article
+
+
+# Corrections move the story's "Updated" time
+
+
+def test_a_correction_moves_the_updated_time_readers_see(client):
+    from articles.models import Correction
+
+    article = make_article(published_at=timezone.now() - timedelta(hours=5))
+    assert "Updated" not in client.get(article.get_absolute_url()).content.decode()
+    fixed_at = (timezone.now() - timedelta(minutes=30)).replace(microsecond=0)
+    Correction.objects.create(article=article, text="The minister's name was misspelt.", published_at=fixed_at)
+    article.refresh_from_db()
+    assert article.updated_at == fixed_at
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert f'Updated <time datetime="{timezone.localtime(fixed_at).isoformat()}">' in html
+    # An older correction entered later does not move the time back.
+    Correction.objects.create(article=article, text="Earlier fix.", published_at=fixed_at - timedelta(hours=1))
+    article.refresh_from_db()
+    assert article.updated_at == fixed_at
+
+
+def test_view_on_site_in_the_desk_opens_the_preview_until_the_story_is_public(client):
+    from django.urls import reverse
+
+    client.force_login(make_staff())
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    public = make_article()
+    change = client.get(reverse("admin:articles_article_change", args=[draft.pk])).content.decode()
+    assert f'href="/preview/{draft.guid}/"' in change
+    change = client.get(reverse("admin:articles_article_change", args=[public.pk])).content.decode()
+    assert f'href="{public.get_absolute_url()}"' in change

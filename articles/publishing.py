@@ -1,0 +1,193 @@
+"""The desk's workflow: who may edit a story, which status moves exist and who may make them,
+what a story needs before it is published, and saving an edit without losing anyone's work.
+
+The admin asks these functions and nothing else, so the rules hold for the change form, the bulk
+actions and a hand-made POST alike.
+"""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+
+from articles.models import Article, EditConflict, StatusChange
+
+Status = Article.Status
+PUBLISH_PERMISSION = "articles.publish_article"
+EDITORS_ONLY = "Only an editor can publish, schedule or withdraw a story; reporters submit theirs for review."
+
+
+@dataclass(frozen=True)
+class Move:
+    label: str  # what the button says
+    done: str  # what the message afterwards says
+    needs_publish: bool  # only editors (the publish permission) may make it
+
+
+MOVES = {
+    (Status.DRAFT, Status.REVIEW): Move("Submit for review", "submitted for review", needs_publish=False),
+    (Status.REVIEW, Status.DRAFT): Move("Back to draft", "sent back to draft", needs_publish=False),
+    (Status.DRAFT, Status.PUBLISHED): Move("Publish", "published", needs_publish=True),
+    (Status.REVIEW, Status.PUBLISHED): Move("Publish", "published", needs_publish=True),
+    (Status.PUBLISHED, Status.WITHDRAWN): Move("Withdraw", "withdrawn", needs_publish=True),
+    (Status.WITHDRAWN, Status.DRAFT): Move("Back to draft", "sent back to draft", needs_publish=True),
+}
+
+# The change form's workflow buttons: the submit button's name says where the story goes.
+BUTTONS = {
+    "_submit_review": Status.REVIEW,
+    "_publish": Status.PUBLISHED,
+    "_withdraw": Status.WITHDRAWN,
+    "_back_to_draft": Status.DRAFT,
+}
+
+
+class WorkflowError(Exception):
+    """A status move that may not happen; the messages say why, in words for the desk."""
+
+    def __init__(self, messages):
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+def is_editor(user):
+    """Tell whether user may publish, schedule and withdraw stories and edit anyone's."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def may_edit(user, article):
+    """Tell whether user may change this story: editors any story, reporters their own drafts."""
+    if not user.has_perm("articles.change_article"):
+        return False
+    if is_editor(user):
+        return True
+    return article.created_by_id == user.pk and article.status == Status.DRAFT
+
+
+def requested_status(data):
+    """Return the status a workflow button in submitted form data asks for, or None."""
+    for name, status in BUTTONS.items():
+        if name in data:
+            return status
+    return None
+
+
+def button_name(to_status):
+    return next(name for name, status in BUTTONS.items() if status == to_status)
+
+
+def available_moves(user, article):
+    """Return (button name, move) for each move user may offer on this story, in workflow order."""
+    current = article.status if article.pk else Status.DRAFT
+    if article.pk and not may_edit(user, article):
+        return []
+    return [
+        (button_name(to_status), move)
+        for (from_status, to_status), move in MOVES.items()
+        if from_status == current and (is_editor(user) or not move.needs_publish)
+    ]
+
+
+def publish_problems(article):
+    """Return, in words for the desk, what the story still lacks before it can be published."""
+    problems = []
+    if not article.headline.strip():
+        problems.append("a headline")
+    if not article.slug:
+        problems.append("a slug (the story's address)")
+    if article.primary_section_id is None:
+        problems.append("a section")
+    if not strip_tags(article.body).strip():
+        problems.append("body text")
+    if article.lead_image_id is not None and not article.lead_image.alt_text.strip():
+        problems.append("alt text on the lead picture (what it shows, for readers who cannot see it)")
+    return problems
+
+
+def move_problems(*, article, from_status, to_status, user):
+    """Return why user may not move the story from from_status to to_status; empty when they may."""
+    if from_status == to_status:
+        return []
+    labels = dict(Status.choices)
+    move = MOVES.get((from_status, to_status))
+    if move is None:
+        return [f"A story cannot go from “{labels[from_status]}” to “{labels[to_status]}”."]
+    if move.needs_publish and not is_editor(user):
+        return [f"“{article}” cannot go from “{labels[from_status]}” to “{labels[to_status]}”. {EDITORS_ONLY}"]
+    if to_status == Status.PUBLISHED:
+        missing = publish_problems(article)
+        if missing:
+            return [f"“{article}” cannot be published yet. It needs {_listed(missing)}."]
+    return []
+
+
+def prepare(article, to_status, *, now=None):
+    """Fill what a move implies: publishing without a time publishes now (a future time schedules)."""
+    if to_status == Status.PUBLISHED and article.published_at is None:
+        article.published_at = now or timezone.now()
+
+
+def save_edit(*, article, user, from_status, opened_version=None):
+    """Save a story edited on the desk and record its status move, if any.
+
+    A story already in the database is saved only if nobody saved it since opened_version: otherwise
+    EditConflict is raised and nothing is written. Every save moves the version on by exactly one.
+    Return the StatusChange recorded, or None.
+    """
+    with transaction.atomic():
+        if article.pk is None:
+            article.created_by = user
+        else:
+            article.claim_version(article.version if opened_version is None else opened_version)
+        article.save()
+        if article.status == from_status:
+            return None
+        return StatusChange.objects.create(
+            article=article, from_status=from_status, to_status=article.status, user=user
+        )
+
+
+def refusals(*, article, to_status, user):
+    """Return why user may not move this story to to_status from where it is; empty when they may."""
+    problems = move_problems(article=article, from_status=article.status, to_status=to_status, user=user)
+    if not may_edit(user, article):
+        problems.insert(0, f"You may not change “{article}”: reporters edit only their own drafts.")
+    return problems
+
+
+def move_many(*, articles, to_status, user):
+    """Move every story or none: return the changes made, or raise WorkflowError listing every refusal."""
+    articles = list(articles)
+    problems = [
+        problem for article in articles for problem in refusals(article=article, to_status=to_status, user=user)
+    ]
+    if problems:
+        raise WorkflowError(problems)
+    changes = []
+    try:
+        with transaction.atomic():
+            for article in articles:
+                from_status = article.status
+                prepare(article, to_status)
+                article.status = to_status
+                change = save_edit(article=article, user=user, from_status=from_status)
+                if change is not None:
+                    changes.append(change)
+    except EditConflict as conflict:
+        raise WorkflowError(
+            [f"“{conflict.article}” was saved by someone else a moment ago, so nothing was changed. Try again."]
+        ) from conflict
+    return changes
+
+
+def describe(from_status, to_status):
+    """Return the name of a status move for history and messages, such as “Published”, or ""."""
+    found = MOVES.get((from_status, to_status))
+    if found is None:
+        return ""
+    return found.done[0].upper() + found.done[1:]
+
+
+def _listed(items):
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
