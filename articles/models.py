@@ -1,5 +1,6 @@
 """The newsroom content model: sections, people, images, articles and what hangs off them."""
 
+import datetime
 import uuid
 
 import reversion
@@ -38,6 +39,23 @@ RESERVED_SECTION_SLUGS = frozenset(
         "tags",
     }
 )
+
+
+def now_ms():
+    """Return the time now to the millisecond: what a JSON dump keeps, so dump → load → dump is identical."""
+    moment = timezone.now()
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+
+
+def to_milliseconds(sender, instance, **kwargs):
+    """Cut every time a row of ours is saved with to whole milliseconds (Django's JSON dump keeps no more)."""
+    if sender._meta.app_label != "articles":
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.DateTimeField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, datetime.datetime) and value.microsecond % 1000:
+                setattr(instance, field.attname, value.replace(microsecond=value.microsecond // 1000 * 1000))
 
 
 def new_guid():
@@ -165,7 +183,7 @@ class Image(models.Model):
     )
     caption = models.TextField(blank=True, help_text="The default caption; an article may use its own.")
     credit = models.CharField(max_length=200, blank=True, help_text="Photographer and/or agency, e.g. “AP”.")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=now_ms, editable=False)
     renditions = models.JSONField(
         default=list,
         blank=True,
@@ -342,7 +360,7 @@ class Article(models.Model):
         max_length=160, blank=True, help_text="For search results; the standfirst when empty."
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    last_modified = models.DateTimeField(default=timezone.now, editable=False)
+    last_modified = models.DateTimeField(default=now_ms, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -379,7 +397,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         self.headline_key = title_key(self.headline)
         self.body = clean_html(self.body)
-        self.last_modified = timezone.now()
+        self.last_modified = now_ms()
         old_url = self._public_url_in_database()
         super().save(*args, **kwargs)
         if old_url:
@@ -450,7 +468,7 @@ class ArticleRedirect(models.Model):
 
     old_path = models.CharField(max_length=600, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=now_ms, editable=False)
 
     objects = ArticleRedirectManager()
 
@@ -647,7 +665,7 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     text = models.TextField(help_text="What was wrong and what is right now; shown to readers.")
-    published_at = models.DateTimeField(default=timezone.now)
+    published_at = models.DateTimeField(default=now_ms)
 
     objects = CorrectionManager()
 
@@ -668,7 +686,7 @@ class Correction(models.Model):
         if self.published_at <= timezone.now():
             Article.objects.filter(pk=self.article_id).filter(
                 Q(updated_at__isnull=True) | Q(updated_at__lt=self.published_at)
-            ).update(updated_at=self.published_at, last_modified=timezone.now())
+            ).update(updated_at=self.published_at, last_modified=now_ms())
 
     def natural_key(self):
         return (self.article.guid, self.published_at)
@@ -690,7 +708,7 @@ class StatusChange(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField(default=timezone.now)
+    at = models.DateTimeField(default=now_ms)
 
     objects = StatusChangeManager()
 
@@ -713,3 +731,5 @@ class StatusChange(models.Model):
 for _part in (Authorship, Mention, TaggedArticle, RelatedLink, Correction):
     reversion.register(_part)
 reversion.register(Article, follow=["authorships", "mentions", "tagged_items", "related_links", "corrections"])
+
+models.signals.pre_save.connect(to_milliseconds, dispatch_uid="articles-times-to-milliseconds")

@@ -150,3 +150,39 @@ def test_other_changelists_do_not_grow_with_rows(editor_client, model):
         assert editor_client.get(url).status_code == 200
     assert len(large) == len(small) <= 10
     assert editor_client.get(url).content.decode().count('class="action-select"') == 12
+
+
+def _count_queries(callable_):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        callable_()
+    return len(captured)
+
+
+def test_article_change_form_queries_do_not_grow_with_the_database(editor_client):
+    from articles.models import Correction
+
+    story = make_article(lead_image=make_image())
+    for i in range(2):
+        add_author(story)
+        add_mention(story, title=f"Title {i}")
+        story.tags.add(f"Topic {i}")
+    RelatedLink.objects.create(article=story, title="Earlier", target_article=make_article(), position=0)
+    Correction.objects.create(article=story, text="A fix.")
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    editor_client.get(url)  # the soft lock's first note
+
+    small = _count_queries(lambda: editor_client.get(url))
+    section = make_section()
+    for _ in range(40):  # a bigger newsroom: more stories, people, tags and pictures
+        other = make_article(primary_section=section, lead_image=make_image())
+        add_author(other)
+        add_mention(other)
+        other.tags.add(f"Other {other.pk}")
+    # 30: session, user, story, soft lock, history, the five inlines and their rows' chosen values
+    assert _count_queries(lambda: editor_client.get(url)) == small == 30
+    # Every option list is an autocomplete: nothing renders a <select> of all stories or people.
+    html = editor_client.get(url).content.decode()
+    assert html.count("<option") < 60

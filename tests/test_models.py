@@ -109,3 +109,27 @@ def test_natural_keys_round_trip():
 def test_person_slug_is_ascii_from_the_name():
     person = Person.objects.create(name="Elinor Hammarskjöld")
     assert person.slug == "elinor-hammarskjold"
+
+
+def test_times_are_stored_to_the_millisecond_so_a_dump_reloads_identically(tmp_path):
+    import io as _io
+
+    from django.core.management import call_command
+
+    # Under a millisecond: the dump would write ".000Z", the reload ".000" would dump as "Z".
+    moment = timezone.now().replace(microsecond=456)
+    article = make_article(published_at=moment - timedelta(hours=1))
+    Correction.objects.create(article=article, text="Fix.", published_at=moment)
+    article.refresh_from_db()
+    assert article.published_at.microsecond == 0 and article.last_modified.microsecond % 1000 == 0
+
+    def dump():
+        out = _io.StringIO()
+        call_command("dumpdata", "articles", "taggit", natural_foreign=True, natural_primary=True, stdout=out)
+        return out.getvalue()
+
+    first = dump()
+    (tmp_path / "dump.json").write_text(first)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("loaddata", str(tmp_path / "dump.json"), verbosity=0)
+    assert dump() == first

@@ -38,3 +38,11 @@ def machine_time(value):
     if not value:
         return ""
     return localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def current_time_zone():
+    """Return the name of the time zone times on this page are shown in."""
+    from django.utils.timezone import get_current_timezone_name
+
+    return get_current_timezone_name()

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 CHROMIUM = Path(os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium"))
 
@@ -42,6 +43,8 @@ def new_page(browser):
     contexts = []
 
     def open_page(width=1280, height=900, **options):
+        # The browser's clock in the site's zone, so the desk (which follows the browser) and the test agree.
+        options.setdefault("timezone_id", settings.TIME_ZONE)
         context = browser.new_context(viewport={"width": width, "height": height}, **options)
         context.set_default_timeout(15_000)
         contexts.append(context)

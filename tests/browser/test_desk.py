@@ -51,6 +51,8 @@ def choose(page, field, text):
     option = page.locator(".select2-results__option", has_text=text).first
     option.wait_for()
     option.click()
+    page.locator(".select2-container--open").wait_for(state="detached")  # the list has closed
+    assert text.lower() in page.locator(f"#id_{field} + .select2 .select2-selection").inner_text().lower()
 
 
 def local(moment):
@@ -91,6 +93,7 @@ def test_an_editor_writes_illustrates_links_and_schedules_a_story_that_goes_live
     choose(page, "primary_section", "World")
     choose(page, "lead_image", "The harbour on Friday.")
     page.click("#related_links-group .add-row a")
+    page.locator("#id_related_links-0-title").wait_for()
     page.fill("#id_related_links-0-title", "Talks began in Paris last week")
     page.select_option("#id_related_links-0-kind", "read_more")
     choose(page, "related_links-0-target_article", "Talks began")
@@ -142,8 +145,9 @@ def test_a_reporter_cannot_publish_even_by_forcing_the_button(live_server, desk,
         "() => { const b = document.createElement('input'); b.type = 'submit'; b.name = '_publish';"
         " b.value = 'Publish'; b.id = 'forced'; document.querySelector('#article_form .submit-row').append(b); }"
     )
-    page.click("#forced")
-    assert "Only an editor can publish" in page.inner_text("body")
+    with page.expect_navigation():
+        page.click("#forced")
+    assert "Only an editor can publish" in page.inner_text("#content")
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT and draft.published_at is None
 
@@ -212,3 +216,19 @@ def test_an_editor_restores_an_earlier_revision(live_server, desk, new_page):
     page.click("input[name=_save]")
     story.refresh_from_db()
     assert story.headline == "Second headline"
+
+
+def test_the_desk_follows_the_editors_own_time_zone(live_server, desk, new_page):
+    Article.objects.create(
+        headline="Morning briefing",
+        slug="morning-briefing",
+        body="<p>Text.</p>",
+        primary_section=Section.objects.get(path="news"),
+        status=Article.Status.PUBLISHED,
+        published_at=timezone.now().replace(year=timezone.now().year + 1, month=3, day=4, hour=6, minute=0),
+    )
+    page = new_page(timezone_id="Asia/Tokyo")
+    log_in(page, live_server, "eddie")  # the first desk page tells the server the browser's zone
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    assert "Times in Asia/Tokyo" in page.text_content("#user-tools")
+    assert "Scheduled for 04 Mar" in page.inner_text("#result_list") and "15:00" in page.inner_text("#result_list")

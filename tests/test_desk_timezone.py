@@ -1,0 +1,72 @@
+"""The desk reads and shows times in the editor's own time zone, from the cookie their browser sets."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article
+from tests.factories import make_article, make_section, make_staff
+
+pytestmark = pytest.mark.django_db
+
+UTC = ZoneInfo("UTC")
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(make_staff())
+    return client
+
+
+def test_the_changelist_shows_scheduled_times_on_the_editors_clock(editor):
+    make_article(headline="Budget day", published_at=datetime(2031, 3, 4, 6, 0, tzinfo=UTC))
+    changelist = reverse("admin:articles_article_changelist")
+    assert "Scheduled for 04 Mar 2031 06:00" in editor.get(changelist).content.decode()
+    editor.cookies["desk_tz"] = "Asia%2FTokyo"  # as the desk's script writes it
+    html = editor.get(changelist).content.decode()
+    assert "Scheduled for 04 Mar 2031 15:00" in html
+    assert "Times in Asia/Tokyo" in html
+
+
+def test_a_time_typed_on_the_desk_is_read_in_the_editors_zone(editor):
+    story = make_article(status=Article.Status.DRAFT, published_at=None, primary_section=make_section())
+    editor.cookies["desk_tz"] = "America/New_York"
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    form = editor.get(url).context["adminform"].form
+    data = {
+        name: value
+        for name, value in form.initial.items()
+        if value is not None and not isinstance(value, (list, dict)) and name in form.fields
+    }
+    data.update(
+        {
+            "headline": story.headline,
+            "slug": story.slug,
+            "body": story.body,
+            "primary_section": story.primary_section_id,
+            "status": "draft",
+            "published_at_0": "2031-03-04",
+            "published_at_1": "06:00:00",
+            "opened_version": story.version,
+        }
+    )
+    for prefix in ("authorships", "mentions", "tagged_items", "related_links", "corrections"):
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    response = editor.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
+    story.refresh_from_db()
+    assert story.published_at == datetime(2031, 3, 4, 11, 0, tzinfo=UTC)  # 06:00 in New York
+
+
+def test_readers_pages_and_unknown_zones_stay_on_the_sites_clock(editor):
+    from django.test import Client
+
+    article = make_article(published_at=datetime(2025, 7, 25, 23, 30, tzinfo=UTC))
+    reader = Client()
+    reader.cookies["desk_tz"] = "Asia/Tokyo"
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert 'datetime="2025-07-25T23:30:00+00:00"' in html
+    editor.cookies["desk_tz"] = "Not/AZone"
+    assert "Times in UTC" in editor.get(reverse("admin:index")).content.decode()
