@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, Correction, RelatedLink, StatusChange
 from tests.factories import make_article, make_desk_user, make_section
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -16,10 +16,6 @@ def reporter(client):
     user = make_desk_user("rita", "Reporter")
     client.force_login(user)
     return user
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def write_draft(client, section, headline="Rita's draft", slug="ritas-draft"):

@@ -2,17 +2,12 @@
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 
 from articles.models import Article, EditConflict
 from tests.factories import add_author, make_article, make_desk_user, make_person
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 @pytest.fixture

@@ -72,3 +72,16 @@ def test_postgresql_search_uses_the_full_text_index():
         cursor.execute("ANALYZE articles_article")
     text = search(Article.objects.published(), "harbour").explain()
     assert "articles_article_search_gin" in text, text
+
+
+@pytest.mark.django_db
+def test_sqlite_search_triggers_survive_every_migration():
+    """SQLite rebuilds a table to alter a column and drops its triggers: a later migration must put them back."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the triggers are SQLite's; PostgreSQL searches through its GIN expression index")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles_article'")
+        triggers = sorted(row[0] for row in cursor.fetchall())
+    assert triggers == ["articles_search_delete", "articles_search_insert", "articles_search_update"]

@@ -11,7 +11,7 @@ from reversion.models import Version
 from articles.models import Article, Authorship, Correction, Mention, RelatedLink, TaggedArticle
 from tests.conftest import SEED_FIXTURE
 from tests.factories import add_author, add_link, add_mention, make_article, make_desk_user
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +21,6 @@ def editor(client):
     user = make_desk_user("eddie", "Editor")
     client.force_login(user)
     return user
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def save(client, article, **changes):

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles import publishing
 from articles.models import Article, StatusChange
 from tests.factories import make_article, make_desk_user, make_image
-from tests.forms import form_data
+from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,6 @@ def editor(client):
     user = make_desk_user("eddie", "Editor")
     client.force_login(user)
     return user
-
-
-def change_url(article):
-    return reverse("admin:articles_article_change", args=[article.pk])
 
 
 def press(client, article, button, **changes):

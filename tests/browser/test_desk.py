@@ -55,6 +55,13 @@ def choose(page, field, text):
     assert text.lower() in page.locator(f"#id_{field} + .select2 .select2-selection").inner_text().lower()
 
 
+def make_story(headline, slug, **fields):
+    """A story in News, saved directly (the desk's own saves are what the tests exercise)."""
+    fields.setdefault("body", "<p>Text.</p>")
+    fields.setdefault("primary_section", Section.objects.get(path="news"))
+    return Article.objects.create(headline=headline, slug=slug, **fields)
+
+
 def local(moment):
     return timezone.localtime(moment)
 
@@ -62,11 +69,10 @@ def local(moment):
 def test_an_editor_writes_illustrates_links_and_schedules_a_story_that_goes_live_on_time(
     live_server, desk, new_page, tmp_path
 ):
-    earlier = Article.objects.create(
-        headline="Talks began in Paris last week",
-        slug="talks-began",
+    earlier = make_story(
+        "Talks began in Paris last week",
+        "talks-began",
         body="<p>Earlier.</p>",
-        primary_section=Section.objects.get(path="news"),
         status=Article.Status.PUBLISHED,
         published_at=timezone.now() - timedelta(days=7),
     )
@@ -127,11 +133,9 @@ def test_an_editor_writes_illustrates_links_and_schedules_a_story_that_goes_live
 
 
 def test_a_reporter_cannot_publish_even_by_forcing_the_button(live_server, desk, new_page):
-    draft = Article.objects.create(
-        headline="Council budget draft",
-        slug="council-budget",
-        body="<p>Text.</p>",
-        primary_section=Section.objects.get(path="news"),
+    draft = make_story(
+        "Council budget draft",
+        "council-budget",
         created_by=desk["rita"],
     )
     page = new_page()
@@ -153,12 +157,11 @@ def test_a_reporter_cannot_publish_even_by_forcing_the_button(live_server, desk,
 
 
 def test_two_editors_saving_the_same_story_get_a_conflict_page_and_lose_nothing(live_server, desk, new_page):
-    story = Article.objects.create(
-        headline="Ministers meet in Paris",
-        slug="ministers-meet",
+    story = make_story(
+        "Ministers meet in Paris",
+        "ministers-meet",
         dek="The first meeting in decades.",
         body="<p>First paragraph.</p>",
-        primary_section=Section.objects.get(path="news"),
         created_by=desk["eddie"],
     )
     change = f"{live_server.url}/admin/articles/article/{story.pk}/change/"
@@ -190,11 +193,10 @@ def test_two_editors_saving_the_same_story_get_a_conflict_page_and_lose_nothing(
 
 
 def test_an_editor_restores_an_earlier_revision(live_server, desk, new_page):
-    story = Article.objects.create(
-        headline="Original headline",
-        slug="revised-story",
+    story = make_story(
+        "Original headline",
+        "revised-story",
         body="<p>Body.</p>",
-        primary_section=Section.objects.get(path="news"),
         created_by=desk["eddie"],
     )
     page = new_page()
@@ -219,11 +221,9 @@ def test_an_editor_restores_an_earlier_revision(live_server, desk, new_page):
 
 
 def test_the_desk_follows_the_editors_own_time_zone(live_server, desk, new_page):
-    Article.objects.create(
-        headline="Morning briefing",
-        slug="morning-briefing",
-        body="<p>Text.</p>",
-        primary_section=Section.objects.get(path="news"),
+    make_story(
+        "Morning briefing",
+        "morning-briefing",
         status=Article.Status.PUBLISHED,
         published_at=timezone.now().replace(year=timezone.now().year + 1, month=3, day=4, hour=6, minute=0),
     )
