@@ -281,6 +281,20 @@ class EditConflict(Exception):
         self.opened_version = opened_version
 
 
+# What a story's card in a list shows, and what its address and public check need.
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "status",
+    "published_at",
+    "embargo_until",
+    "primary_section__name",
+    "primary_section__slug",
+    "primary_section__path",
+)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """Return the articles a reader may see: published, due, and out of embargo."""
@@ -292,8 +306,11 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        """Return the rows with what an article card shows, in one query."""
-        return self.select_related("primary_section", "lead_image").order_by("-published_at", "-pk")
+        """Return the rows with what an article card shows, in one query, newest first.
+
+        Only the card's columns: a list page of 60 cards would otherwise read and decode 60 bodies.
+        """
+        return self.select_related("primary_section").only(*CARD_FIELDS).order_by("-published_at", "-pk")
 
     def with_story_parts(self):
         """Return the rows with everything a whole story shows: bylines, people, links, tags, corrections."""
