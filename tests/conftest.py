@@ -48,3 +48,13 @@ def seed(db):
     from articles.models import Article
 
     return Article.objects.get()
+
+
+@pytest.fixture
+def editor(client):
+    """A member of the Editor group, logged in on the test client."""
+    from tests.factories import make_desk_user
+
+    user = make_desk_user("eddie", "Editor")
+    client.force_login(user)
+    return user

@@ -10,17 +10,10 @@ from reversion.models import Version
 
 from articles.models import Article, Authorship, Correction, Mention, RelatedLink, TaggedArticle
 from tests.conftest import SEED_FIXTURE
-from tests.factories import add_author, add_link, add_mention, make_article, make_desk_user
+from tests.factories import add_author, add_link, add_mention, make_article
 from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = make_desk_user("eddie", "Editor")
-    client.force_login(user)
-    return user
 
 
 def save(client, article, **changes):

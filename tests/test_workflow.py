@@ -15,13 +15,6 @@ from tests.forms import change_url, form_data
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor(client):
-    user = make_desk_user("eddie", "Editor")
-    client.force_login(user)
-    return user
-
-
 def press(client, article, button, **changes):
     """Open the story's form, change some fields, and press one of its buttons."""
     return client.post(change_url(article), form_data(client.get(change_url(article)), **{button: "x"}, **changes))
