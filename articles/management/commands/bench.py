@@ -170,11 +170,15 @@ class Command(BaseCommand):
 
     def get(self, url):
         host, port, path = re.match(r"http://([^:/]+):(\d+)(.*)", url).groups()
-        conn = http.client.HTTPConnection(host, int(port), timeout=10)
-        conn.request("GET", path or "/")
-        response = conn.getresponse()
-        response.read()
-        conn.close()
+        conn = http.client.HTTPConnection(host, int(port), timeout=30)
+        try:
+            conn.request("GET", path or "/")
+            response = conn.getresponse()
+            response.read()
+        except TimeoutError:
+            raise CommandError(f"{url} did not answer within 30 s") from None
+        finally:
+            conn.close()
         return response.status
 
     def wrk(self, url, duration, connections):
