@@ -40,10 +40,15 @@ def page_number(request, max_page=10_000, param="page"):
 
 
 def slice_page(queryset, request, per_page, param="page"):
-    """Return the requested page of a queryset with one query, or raise Http404 past the end."""
+    """Return the requested page of a queryset with one query, or raise Http404 past the end.
+
+    queryset may also be a function of (start, stop) that returns those rows.
+    """
     number = page_number(request, param=param)
     start = (number - 1) * per_page
-    page = SlicePage(list(queryset[start : start + per_page + 1]), number, per_page)
+    stop = start + per_page + 1
+    rows = queryset(start, stop) if callable(queryset) else list(queryset[start:stop])
+    page = SlicePage(rows, number, per_page)
     if number > 1 and not page:
         raise Http404("No such page")
     return page

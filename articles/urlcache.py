@@ -1,11 +1,21 @@
 """Fast reversing for the URLs every listing builds dozens of times: reverse once, then format."""
 
 import functools
+import re
 
 from django.urls import reverse
 
 # Placeholders each URL pattern accepts and no real value contains.
-_PLACEHOLDERS = {"slug": "zzslugzz", "path": "zzpathzz", "year": "1111", "month": "22", "day": "33"}
+_PLACEHOLDERS = {
+    "guid": "zzguidzz",
+    "slug": "zzslugzz",
+    "path": "zzpathzz",
+    "year": "1111",
+    "month": "22",
+    "day": "33",
+}
+
+_PLAIN = re.compile(r"[A-Za-z0-9._~:@/-]*")
 
 
 @functools.cache
@@ -23,8 +33,8 @@ def fast_reverse(name, **kwargs):
     """Return reverse(name, kwargs=kwargs), formatting a cached template instead of resolving each time."""
     values = {key: str(value) for key, value in kwargs.items()}
     template = _template(name, tuple(sorted(values)))
-    # reverse() percent-encodes non-ASCII characters; those rare values take the slow, exact path.
-    if template is None or not all(value.isascii() for value in values.values()):
+    # reverse() percent-encodes anything outside these characters; such rare values take the slow, exact path.
+    if template is None or not all(_PLAIN.fullmatch(value) for value in values.values()):
         return reverse(name, kwargs=kwargs)
     return template.format(**values)
 

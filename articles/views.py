@@ -6,7 +6,6 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.utils.html import strip_tags
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from articles import search, share_card, structured_data
+from articles import reading, search, share_card, structured_data
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -25,7 +24,6 @@ from articles.models import (
     Mention,
     Person,
     RelatedLink,
-    Section,
 )
 from articles.pagination import slice_page
 from articles.rendering import body_segments
@@ -44,9 +42,12 @@ class PublishedArticlesMixin:
     def get_queryset(self):
         return self.published_articles()
 
+    # Pages whose list is a prepared query (articles/reading.py) set this to a function of (start, stop).
+    page_rows = None
+
     def paginate_queryset(self, queryset, page_size):
         # Counting every public story on each request costs more than the page itself at scale.
-        page = slice_page(queryset, self.request, page_size)
+        page = slice_page(self.page_rows or queryset, self.request, page_size)
         return None, page, page, page.has_other_pages()
 
 
@@ -59,11 +60,15 @@ class HomeView(PublishedArticlesMixin, ListView):
     section_window = 200
     per_section = 4
 
+    def get_queryset(self):
+        self.page_rows = reading.latest
+        return Article.objects.none()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
             # The navigation lists the same top-level sections: fetch them once for both.
-            sections = list(Section.objects.filter(parent__isnull=True).only("name", "path", "slug"))
+            sections = reading.top_sections()
             context["nav_sections"] = sections
             context["section_blocks"] = self.section_blocks(sections, exclude={a.pk for a in context["articles"]})
         return context
@@ -72,17 +77,12 @@ class HomeView(PublishedArticlesMixin, ListView):
         """Return [(section, stories)] for top-level sections in menu order, leaving out stories shown above."""
         chosen = {s.path: [] for s in sections}
         # First only ids and section paths of the recent window (cheap rows), then the chosen cards.
-        recent = (
-            Article.objects.published()
-            .order_by("-published_at", "-pk")
-            .values_list("pk", "primary_section__path")[: self.section_window]
-        )
-        for pk, path in recent:
+        for pk, path in reading.recent_paths(self.section_window):
             top = path.split("/", 1)[0]
             if pk not in exclude and top in chosen and len(chosen[top]) < self.per_section:
                 chosen[top].append(pk)
         wanted = [pk for pks in chosen.values() for pk in pks]
-        cards = {a.pk: a for a in self.published_articles().filter(pk__in=wanted)} if wanted else {}
+        cards = {a.pk: a for a in reading.cards(wanted)}
         return [
             (section, [cards[pk] for pk in chosen[section.path] if pk in cards])
             for section in sections
@@ -95,16 +95,17 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.section = get_object_or_404(Section, path=self.kwargs["path"].strip("/"))
-        return self.published_articles().filter(
-            Q(primary_section=self.section) | Q(primary_section__path__startswith=f"{self.section.path}/")
-        )
+        self.section = reading.section_at(self.kwargs["path"].strip("/"))
+        if self.section is None:
+            raise Http404("No such section")
+        self.page_rows = lambda start, stop: reading.section_latest(self.section, start, stop)
+        return Article.objects.none()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["section"] = self.section
         context["breadcrumbs"] = section_trail(self.section)
-        context["subsections"] = self.section.children.all()
+        context["subsections"] = reading.subsections(self.section)
         return context
 
 
@@ -112,7 +113,7 @@ def section_trail(section):
     """Return the section and those above it, outermost first, in one query."""
     segments = section.path.split("/")
     paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
-    by_path = {s.path: s for s in Section.objects.filter(path__in=paths).only("name", "path", "slug")}
+    by_path = {s.path: s for s in reading.sections_by_path(paths)}
     return [by_path[p] for p in paths if p in by_path]
 
 
@@ -129,8 +130,17 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
         if self.request.COOKIES.get(settings.SESSION_COOKIE_NAME) and can_preview(self.request.user):
-            return Article.objects.with_story_parts()
-        return Article.objects.published().with_story_parts()
+            return Article.objects.select_related("primary_section", "lead_image")
+        return Article.objects.published().select_related("primary_section", "lead_image")
+
+    def get_object(self, queryset=None):
+        if queryset is None and not self.request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            # A reader: the prepared query, with the parts fetched the same way in get_context_data.
+            story = reading.published_story(self.kwargs["slug"])
+            if story is None:
+                raise Http404("No such story")
+            return story
+        return super().get_object(queryset)
 
     def get(self, request, *args, **kwargs):
         try:
@@ -161,15 +171,14 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        links = list(article.related_links.all())
+        parts = reading.story_parts(article)
+        links = parts["links"]
         resolve_pending_links(links, exclude=article)
         read_more = [link for link in links if link.kind == RelatedLink.Kind.READ_MORE]
-        authorships = list(article.authorships.all())
-        mentions = list(article.mentions.all())
-        tags = list(article.tags.all())
+        authorships, mentions, tags = parts["authorships"], parts["mentions"], parts["tags"]
         for tag in tags:
             tag.url = fast_reverse("articles:tag-detail", slug=tag.slug)
-        corrections = list(article.corrections.all())
+        corrections = parts["corrections"]
         trail = section_trail(article.primary_section)
         request = self.request
         context["preview"] = not article.is_public()
@@ -182,6 +191,8 @@ class ArticleDetailView(DetailView):
             corrections=corrections,
             breadcrumbs=trail,
             canonical_url=request.build_absolute_uri(article.get_absolute_url()),
+            ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
+            section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
             reading_minutes=reading_minutes(article.body),
             share_image=structured_data.lead_picture(article, request),
             structured_data=[
@@ -237,7 +248,7 @@ class ArticlePreviewView(ArticleDetailView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.with_story_parts()
+        return Article.objects.select_related("primary_section", "lead_image")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

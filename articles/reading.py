@@ -1,0 +1,170 @@
+"""The queries behind readers' pages, prepared once per process (see articles/prepared.py).
+
+Each is the same ORM queryset the page would otherwise build on every request, starting from
+Article.objects.published() where it lists stories; only the SQL compilation is kept.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from articles.models import Article, Authorship, Correction, Mention, RelatedLink, Section, TaggedArticle
+from articles.prepared import PreparedQuery
+
+STORY = PreparedQuery(
+    Article,
+    lambda slug, now: (
+        Article.objects.published(now=now).select_related("primary_section", "lead_image").filter(slug=slug)[:2]
+    ),
+    slug=str,
+    now=datetime.datetime,
+)
+
+
+def _parts(model, *related, key="article_id", order=None):
+    """Return a prepared query for one story's rows of model, with the related rows the page shows."""
+
+    def build(article):
+        rows = model.objects.filter(**{key: article}).select_related(*related)
+        return rows.order_by(*order) if order else rows
+
+    return PreparedQuery(model, build, article=int)
+
+
+AUTHORSHIPS = _parts(Authorship, "person")
+MENTIONS = _parts(Mention, "person")
+LINKS = _parts(RelatedLink, "target_article__primary_section")
+TAGGINGS = _parts(TaggedArticle, "tag", key="content_object_id", order=["pk"])
+CORRECTIONS = _parts(Correction)
+TOP_SECTIONS = PreparedQuery(
+    Section,
+    lambda: Section.objects.filter(parent__isnull=True).only("name", "path", "slug"),
+)
+
+
+def _sections_at(depth):
+    return PreparedQuery(
+        Section,
+        lambda **paths: Section.objects.filter(path__in=[paths[f"p{i}"] for i in range(depth)]).only(
+            "name", "path", "slug"
+        ),
+        **{f"p{i}": str for i in range(depth)},
+    )
+
+
+# A section trail is as deep as the section: one prepared query for each depth.
+_SECTIONS_AT = {depth: _sections_at(depth) for depth in range(1, 9)}
+
+
+def published_story(slug, *, now=None):
+    """Return the public story with this slug, with its section and lead picture, or None."""
+    rows = STORY(slug=slug, now=now or timezone.now())
+    return rows[0] if rows else None
+
+
+def story_parts(article):
+    """Return the bylines, mentions, links, tags and corrections of a story, one prepared query each."""
+    pk = article.pk
+    return {
+        "authorships": AUTHORSHIPS(article=pk),
+        "mentions": MENTIONS(article=pk),
+        "links": LINKS(article=pk),
+        "tags": [tagging.tag for tagging in TAGGINGS(article=pk)],
+        "corrections": CORRECTIONS(article=pk),
+    }
+
+
+def top_sections():
+    """Return the top-level sections in menu order, for the navigation."""
+    return TOP_SECTIONS()
+
+
+def sections_by_path(paths):
+    """Return the sections at these paths, in one query."""
+    query = _SECTIONS_AT.get(len(paths))
+    if query is None:
+        return list(Section.objects.filter(path__in=paths).only("name", "path", "slug"))
+    return query(**{f"p{i}": path for i, path in enumerate(paths)})
+
+
+LATEST = PreparedQuery(
+    Article,
+    lambda now, start, stop: Article.objects.published(now=now).for_listing()[start:stop],
+    now=datetime.datetime,
+)
+SECTION_LATEST = PreparedQuery(
+    Article,
+    lambda now, section, below, start, stop: (
+        Article.objects.published(now=now)
+        .for_listing()
+        .filter(Q(primary_section_id=section) | Q(primary_section__path__startswith=below))[start:stop]
+    ),
+    now=datetime.datetime,
+    section=int,
+    below=str,
+)
+RECENT_PATHS = PreparedQuery(
+    Article,
+    lambda now, size: (
+        Article.objects.published(now=now)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", "primary_section__path")[:size]
+    ),
+    now=datetime.datetime,
+)
+SECTION_AT = PreparedQuery(Section, lambda path: Section.objects.filter(path=path)[:1], path=str)
+SUBSECTIONS = PreparedQuery(Section, lambda parent: Section.objects.filter(parent_id=parent), parent=int)
+
+
+def _cards(count):
+    return PreparedQuery(
+        Article,
+        lambda now, **pks: (
+            Article.objects.published(now=now).for_listing().filter(pk__in=[pks[f"k{i}"] for i in range(count)])
+        ),
+        now=datetime.datetime,
+        **{f"k{i}": int for i in range(count)},
+    )
+
+
+_CARDS = {}
+
+
+def latest(start, stop, *, now=None):
+    """Return the public stories from start to stop, newest first, as cards."""
+    return LATEST(now=now or timezone.now(), start=start, stop=stop)
+
+
+def section_latest(section, start, stop, *, now=None):
+    """Return the public stories of a section and the sections below it, newest first, as cards."""
+    return SECTION_LATEST(
+        now=now or timezone.now(), section=section.pk, below=f"{section.path}/", start=start, stop=stop
+    )
+
+
+def recent_paths(size, *, now=None):
+    """Return (pk, section path) of the newest size public stories."""
+    return RECENT_PATHS(now=now or timezone.now(), size=size)
+
+
+def cards(pks, *, now=None):
+    """Return the public stories with these primary keys, as cards, newest first."""
+    pks = list(pks)
+    if not pks:
+        return []
+    query = _CARDS.get(len(pks))
+    if query is None:
+        query = _CARDS.setdefault(len(pks), _cards(len(pks)))
+    return query(now=now or timezone.now(), **{f"k{i}": pk for i, pk in enumerate(pks)})
+
+
+def section_at(path):
+    """Return the section at this path, or None."""
+    rows = SECTION_AT(path=path)
+    return rows[0] if rows else None
+
+
+def subsections(section):
+    """Return the sections directly below this one, in menu order."""
+    return SUBSECTIONS(parent=section.pk)

@@ -1,0 +1,94 @@
+"""Prepared queries (articles/prepared.py) give exactly what the ORM gives, for any values, in one query."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import reading
+from articles.models import Article, Section
+from articles.prepared import PreparedQuery, PreparedQueryError
+from tests.factories import add_author, add_link, add_mention, make_article, make_image, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_story_query_answers_each_slug_with_its_own_story_and_its_related_rows(django_assert_num_queries):
+    first = make_article(lead_image=make_image())
+    second = make_article()
+    for expected in (first, second, first):
+        with django_assert_num_queries(1):
+            story = reading.published_story(expected.slug)
+            # Section and picture came with the story: reading them runs no query.
+            assert story.primary_section.path == expected.primary_section.path
+            assert (story.lead_image.pk if story.lead_image else None) == expected.lead_image_id
+        assert story.pk == expected.pk and story.headline == expected.headline
+        assert story.published_at == Article.objects.get(pk=expected.pk).published_at
+
+
+def test_the_story_query_follows_the_clock_and_the_workflow():
+    scheduled = make_article(published_at=timezone.now() + timedelta(hours=2))
+    embargoed = make_article(embargo_until=timezone.now() + timedelta(hours=1))
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    assert reading.published_story(scheduled.slug) is None
+    assert reading.published_story(embargoed.slug) is None
+    assert reading.published_story(draft.slug) is None
+    later = timezone.now() + timedelta(hours=3)
+    assert reading.published_story(scheduled.slug, now=later).pk == scheduled.pk
+    assert reading.published_story(embargoed.slug, now=later).pk == embargoed.pk
+    assert reading.published_story("no-such-story") is None
+
+
+def test_story_parts_match_the_orm_in_order_and_content():
+    article = make_article()
+    other = make_article()
+    authors = [add_author(article, position=2), add_author(article, position=1)]
+    add_author(other)
+    mention = add_mention(article, title="Foreign Minister")
+    add_link(article, title="Background", url="https://example.org/a")
+    add_link(article, title="Inside", url="", target_article=other)
+    article.tags.add("Cairo", "United Nations")
+    other.tags.add("Lagos")
+    parts = reading.story_parts(article)
+    assert [a.pk for a in parts["authorships"]] == [a.pk for a in article.authorships.all()]
+    assert [a.pk for a in parts["authorships"]] == [authors[1].pk, authors[0].pk]
+    assert [(m.person.name, m.title) for m in parts["mentions"]] == [(mention.person.name, "Foreign Minister")]
+    assert [link.title for link in parts["links"]] == ["Background", "Inside"]
+    assert parts["links"][1].get_absolute_url() == other.get_absolute_url()
+    assert sorted(tag.name for tag in parts["tags"]) == ["Cairo", "United Nations"]
+    assert parts["corrections"] == []
+
+
+def test_section_lists_take_the_section_and_those_below_it_and_escape_the_path():
+    # "_" is a LIKE wildcard: the path "a_b/" must not match "axb/…".
+    parent = make_section(slug="a_b", path="a_b")
+    child = make_section(slug="c", path="a_b/c", parent=parent)
+    lookalike = make_section(slug="axb", path="axb")
+    lookalike_child = make_section(slug="c", path="axb/c", parent=lookalike)
+    own = make_article(primary_section=parent)
+    below = make_article(primary_section=child)
+    make_article(primary_section=lookalike_child)
+    rows = reading.section_latest(Section.objects.get(path="a_b"), 0, 10)
+    assert {a.pk for a in rows} == {own.pk, below.pk}
+    assert reading.section_latest(lookalike, 0, 10)[0].primary_section.path == "axb/c"
+
+
+def test_lists_page_through_the_public_stories_newest_first():
+    stories = [make_article(published_at=timezone.now() - timedelta(hours=h)) for h in range(1, 6)]
+    make_article(status=Article.Status.DRAFT, published_at=None)
+    assert [a.pk for a in reading.latest(0, 2)] == [stories[0].pk, stories[1].pk]
+    assert [a.pk for a in reading.latest(2, 4)] == [stories[2].pk, stories[3].pk]
+    assert [a.pk for a in reading.cards([stories[4].pk, stories[1].pk])] == [stories[1].pk, stories[4].pk]
+    assert reading.cards([]) == []
+    assert reading.recent_paths(1) == [(stories[0].pk, stories[0].primary_section.path)]
+
+
+def test_a_query_that_drops_its_parameter_is_refused_when_prepared():
+    ignores = PreparedQuery(Article, lambda slug: Article.objects.all(), slug=str)
+    with pytest.raises(PreparedQueryError, match="slug"):
+        ignores(slug="anything")
+
+
+def test_values_of_the_wrong_type_are_refused():
+    with pytest.raises(TypeError, match="slug must be str"):
+        reading.STORY(slug=42, now=timezone.now())
