@@ -118,12 +118,11 @@ SUBSECTIONS = PreparedQuery(Section, lambda parent: Section.objects.filter(paren
 
 
 def _cards(count):
+    # By primary key alone: with the published() filter added, SQLite walks the whole published index
+    # instead (35 ms at 100,000 stories). cards() checks in Python that each story is still public.
     return PreparedQuery(
         Article,
-        lambda now, **pks: (
-            Article.objects.published(now=now).for_listing().filter(pk__in=[pks[f"k{i}"] for i in range(count)])
-        ),
-        now=datetime.datetime,
+        lambda **pks: Article.objects.for_listing().filter(pk__in=[pks[f"k{i}"] for i in range(count)]),
         **{f"k{i}": int for i in range(count)},
     )
 
@@ -149,14 +148,16 @@ def recent_paths(size, *, now=None):
 
 
 def cards(pks, *, now=None):
-    """Return the public stories with these primary keys, as cards, newest first."""
+    """Return those of the stories with these primary keys that are public, as cards, newest first."""
     pks = list(pks)
     if not pks:
         return []
     query = _CARDS.get(len(pks))
     if query is None:
         query = _CARDS.setdefault(len(pks), _cards(len(pks)))
-    return query(now=now or timezone.now(), **{f"k{i}": pk for i, pk in enumerate(pks)})
+    now = now or timezone.now()
+    rows = query(**{f"k{i}": pk for i, pk in enumerate(pks)})
+    return [article for article in rows if article.is_public(now=now)]
 
 
 def section_at(path):
