@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+import re
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
-from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
@@ -194,6 +195,7 @@ class ArticleDetailView(DetailView):
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
             section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
             reading_minutes=reading_minutes(article.body),
+            summary=Truncator(article.seo_description or article.dek).chars(300),
             share_image=structured_data.lead_picture(article, request),
             structured_data=[
                 structured_data.news_article(
@@ -231,9 +233,13 @@ def resolve_pending_links(links, *, exclude=None):
 WORDS_PER_MINUTE = 230
 
 
+# Bodies are sanitized HTML, so every "<" opens a tag: enough to count words, never to display text.
+_TAG = re.compile(r"<[^>]*>")
+
+
 def reading_minutes(body):
     """Return the whole minutes an adult reader needs for a body, at least one."""
-    return max(1, round(len(strip_tags(body).split()) / WORDS_PER_MINUTE))
+    return max(1, round(len(_TAG.sub(" ", body).split()) / WORDS_PER_MINUTE))
 
 
 class ArticlePreviewView(ArticleDetailView):
