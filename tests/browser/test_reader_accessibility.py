@@ -37,7 +37,11 @@ def newsroom(transactional_db):
         headline="Harbour reopens after a week of storms",
         slug="harbour-reopens",
         dek="Fishermen return to sea as the weather clears.",
-        body="<p>The harbour reopened on Friday.</p><h2>What comes next</h2><p>Repairs will take a month.</p>",
+        body=(
+            '<p>The harbour reopened on Friday, the <a href="https://example.org/port">port authority</a> said.'
+            ' <a href="/world/">More from the world</a>.</p>'
+            "<h2>What comes next</h2><p>Repairs will take a month.</p>"
+        ),
         primary_section=world,
         lead_image=picture,
         status=Article.Status.PUBLISHED,
@@ -143,6 +147,10 @@ def test_print_stylesheet_leaves_out_navigation_and_share_links(live_server, new
     )
     assert hidden == ["none", "none", "none"]
     assert page.evaluate("getComputedStyle(document.querySelector('.story-body')).display") != "none"
+    # On paper an off-site link shows its address; one of ours does not print as a bare path.
+    after = "s => getComputedStyle(document.querySelector(s), '::after').content"
+    assert page.evaluate(after, ".story-body a[href^='https:']") == '" (https://example.org/port)"'
+    assert page.evaluate(after, ".story-body a[href='/world/']") == "none"
 
 
 def test_the_axe_check_does_catch_violations(new_page):
