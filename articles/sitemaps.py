@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Authorship, Mention, Person, Section, TaggedArticle
@@ -99,7 +99,7 @@ def news_sitemap_url(request):
     return request.build_absolute_uri(reverse("sitemap-news")) if recent_news().exists() else None
 
 
-@require_GET
+@require_safe
 def sitemap_index(request):
     """Return the sitemap index: Django's, plus the Google News sitemap when it has stories."""
     response = sitemap_views.index(
@@ -109,7 +109,7 @@ def sitemap_index(request):
     return response
 
 
-@require_GET
+@require_safe
 def news_sitemap(request):
     """Return the Google News sitemap: at most 1,000 stories published in the last 48 hours."""
     articles = list(
@@ -129,7 +129,7 @@ def news_sitemap(request):
     return TemplateResponse(request, "sitemaps/news.xml", context, content_type="application/xml")
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     """Return robots.txt: crawl everything public, skip the desk and search, and here are the sitemaps."""
     base = f"{request.scheme}://{request.get_host()}"

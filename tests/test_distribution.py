@@ -203,6 +203,16 @@ def test_robots_txt_names_the_sitemaps(client):
     assert "Disallow: /admin/" in text
 
 
+@pytest.mark.parametrize("url", ["/robots.txt", "/sitemap.xml", "/sitemap-news.xml"])
+def test_crawler_files_answer_head_with_the_type_a_get_gets(client, url):
+    """Link checkers and some crawlers ask with HEAD first; a 405 there reads as a missing file."""
+    make_article()
+    head, get = client.head(url), client.get(url)
+    assert head.status_code == get.status_code == 200
+    assert head["Content-Type"] == get["Content-Type"]
+    assert head.content == b""
+
+
 # --- structured data ------------------------------------------------------------------------------
 
 

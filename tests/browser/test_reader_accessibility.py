@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, Correction, Image, Section
 from tests.conftest import SEED_FIXTURE
-from tests.factories import add_author, add_link, make_person
+from tests.factories import add_author, add_link, make_article, make_person
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"phone": 360, "desktop": 1280}
@@ -21,7 +21,7 @@ WIDTHS = {"phone": 360, "desktop": 1280}
 
 @pytest.fixture
 def newsroom(transactional_db):
-    """The seed story, plus a pictured story with a correction, in a second section."""
+    """The seed story, plus a pictured story with a correction in a second section, which runs to a second page."""
     call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
     seed = Article.objects.get()
     out = io.BytesIO()
@@ -37,7 +37,11 @@ def newsroom(transactional_db):
         headline="Harbour reopens after a week of storms",
         slug="harbour-reopens",
         dek="Fishermen return to sea as the weather clears.",
-        body="<p>The harbour reopened on Friday.</p><h2>What comes next</h2><p>Repairs will take a month.</p>",
+        body=(
+            '<p>The harbour reopened on Friday, the <a href="https://example.org/port">port authority</a> said.'
+            ' <a href="/world/">More from the world</a>.</p>'
+            "<h2>What comes next</h2><p>Repairs will take a month.</p>"
+        ),
         primary_section=world,
         lead_image=picture,
         status=Article.Status.PUBLISHED,
@@ -50,15 +54,19 @@ def newsroom(transactional_db):
     Correction.objects.create(
         article=pictured, text="An earlier version misstated the day.", published_at=timezone.now()
     )
+    # Older stories enough to fill the section's first page, so /world/?page=2 exists.
+    for n in range(20):
+        make_article(primary_section=world, published_at=timezone.now() - timedelta(days=3, hours=n))
     return {"seed": seed, "pictured": pictured}
 
 
 def page_urls(newsroom):
     seed, pictured = newsroom["seed"], newsroom["pictured"]
-    month = timezone.localtime(pictured.published_at)
+    day = timezone.localtime(pictured.published_at)
     return {
         "home": "/",
         "section": "/news/",
+        "second page of a section": "/world/?page=2",
         "subsection": "/news/middle-east/",
         "article": seed.get_absolute_url(),
         "pictured article": pictured.get_absolute_url(),
@@ -68,7 +76,8 @@ def page_urls(newsroom):
         "search": "/search/?q=Syria",
         "empty search": "/search/?q=nothing-matches-this",
         "archive": "/archive/",
-        "archive month": f"/archive/{month:%Y/%m}/",
+        "archive month": f"/archive/{day:%Y/%m}/",
+        "archive day": f"/archive/{day:%Y/%m/%d}/",
         "corrections": "/corrections/",
         "not found": "/no/such/page/",
     }
@@ -138,6 +147,10 @@ def test_print_stylesheet_leaves_out_navigation_and_share_links(live_server, new
     )
     assert hidden == ["none", "none", "none"]
     assert page.evaluate("getComputedStyle(document.querySelector('.story-body')).display") != "none"
+    # On paper an off-site link shows its address; one of ours does not print as a bare path.
+    after = "s => getComputedStyle(document.querySelector(s), '::after').content"
+    assert page.evaluate(after, ".story-body a[href^='https:']") == '" (https://example.org/port)"'
+    assert page.evaluate(after, ".story-body a[href='/world/']") == "none"
 
 
 def test_the_axe_check_does_catch_violations(new_page):
