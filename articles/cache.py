@@ -123,7 +123,7 @@ def single_chunk(response):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache; everyone else goes straight through."""
+    """Serve anonymous GETs (and HEADs) of public pages from the cache; everyone else goes straight through."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -153,7 +153,8 @@ class PageCacheMiddleware:
         return response
 
     def cacheable_request(self, request):
-        if not self.enabled or request.method != "GET":
+        # HEAD shares GET's entry: the server sends the same headers and drops the body.
+        if not self.enabled or request.method not in ("GET", "HEAD"):
             return False
         if request.path.startswith(self.skip_prefixes):
             return False

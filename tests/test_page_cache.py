@@ -28,6 +28,17 @@ def test_a_second_anonymous_visit_is_served_without_touching_the_database(client
     assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
 
 
+def test_head_requests_get_the_cached_pages_validators(client):
+    article = make_article(headline="Checked by a crawler")
+    first = client.head(article.get_absolute_url())
+    assert first.status_code == 200 and first["X-Page-Cache"] == "miss"
+    assert first["Cache-Control"] == "public, max-age=0, must-revalidate" and first["ETag"]
+    second = client.get(article.get_absolute_url())
+    assert second["X-Page-Cache"] == "hit" and second["ETag"] == first["ETag"]
+    assert "Checked by a crawler" in second.content.decode()
+    assert client.head(article.get_absolute_url())["X-Page-Cache"] == "hit"
+
+
 def test_publishing_correcting_and_withdrawing_show_at_once(client):
     section = make_section(slug="world")
     old = make_article(primary_section=section, headline="Old story")
