@@ -2,6 +2,7 @@
 
 import json
 
+import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
@@ -359,6 +360,17 @@ class ArticleAdmin(VersionAdmin):
         softlock.note_editing(article_pk=obj.pk, user=request.user)
         request.session.pop(self._conflict_key(obj.pk), None)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A correction saved with the story has just moved its "updated" time in the database. The
+        # revision took the story when it was saved, before its inlines: take it again, so that the
+        # history (and a restore) holds the time readers were shown.
+        story = form.instance
+        shown_before = story.updated_at
+        story.refresh_from_db(fields=["updated_at", "last_modified"])
+        if story.updated_at != shown_before and reversion.is_active():
+            reversion.add_to_revision(story)
+
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
         named = publishing.describe(form.initial.get("status", Status.DRAFT), form.cleaned_data.get("status"))
@@ -425,8 +437,6 @@ class ArticleAdmin(VersionAdmin):
 
     def delete_model(self, request, obj):
         # A story that was never saved through the desk has no revision yet; take one so it can be recovered.
-        import reversion
-
         with reversion.create_revision():
             reversion.set_user(request.user)
             reversion.set_comment("Deleted.")
