@@ -5,6 +5,7 @@ import json
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -617,6 +618,15 @@ class ArticleAdmin(VersionAdmin):
         self._move_selected(request, queryset, Status.DRAFT)
 
     # Columns and read-only fields.
+
+    def action_checkbox(self, obj):
+        # The same markup as Django's, without rendering a form widget's template for each of 100 rows.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            f"Select this object for an action - {obj}",
+        )
 
     @admin.display(description="Byline")
     def bylines(self, obj):
