@@ -421,9 +421,14 @@ class ArticleAdmin(VersionAdmin):
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         # Restoring brings back the text and the story's parts; where the story stands in the workflow,
-        # and its version counter, stay as they are now (get_object puts them back after the revert).
+        # its version counter, and what readers have been told (its corrections and "updated" time) stay
+        # as they are now: get_object puts them back after the revert.
+        pk = unquote(object_id)
         request.desk_live_state = (
-            Article.objects.filter(pk=unquote(object_id)).values("status", "published_at", "version").first()
+            Article.objects.filter(pk=pk).values("status", "published_at", "version", "updated_at").first()
+        )
+        request.desk_live_corrections = list(
+            Correction.objects.filter(article_id=pk).values("pk", "kind", "text", "published_at")
         )
         return super().revision_view(request, object_id, version_id, extra_context)
 
@@ -434,6 +439,7 @@ class ArticleAdmin(VersionAdmin):
             Article.objects.filter(pk=obj.pk).update(**live)
             for name, value in live.items():
                 setattr(obj, name, value)
+            _keep_corrections(obj, request.desk_live_corrections)
         return obj
 
     def delete_model(self, request, obj):
@@ -662,6 +668,14 @@ class ArticleAdmin(VersionAdmin):
             )
             or "—"
         )
+
+
+def _keep_corrections(article, rows):
+    """Put a story's corrections back as rows lists them: a restored revision must not unsay one."""
+    Correction.objects.filter(article=article).exclude(pk__in=[row["pk"] for row in rows]).delete()
+    for row in rows:
+        fields = {name: value for name, value in row.items() if name != "pk"}
+        Correction.objects.update_or_create(pk=row["pk"], defaults={**fields, "article": article})
 
 
 def _field_of(key):
