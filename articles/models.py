@@ -396,6 +396,10 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_status_pub_idx"),
             models.Index(fields=["primary_section", "status", "-published_at"], name="article_section_pub_idx"),
+            # The desk's section filter lists a section's stories of every status, newest first.
+            models.Index(fields=["primary_section", "-published_at"], name="article_desk_section_idx"),
+            # The desk finds a story by the wire's id pasted into its search box.
+            models.Index(fields=["source_id"], name="article_source_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -114,12 +114,17 @@ def move_problems(*, article, from_status, to_status, user):
     if move is None:
         return [f"A story cannot go from “{labels[from_status]}” to “{labels[to_status]}”."]
     if move.needs_publish and not is_editor(user):
-        return [f"“{article}” cannot go from “{labels[from_status]}” to “{labels[to_status]}”. {EDITORS_ONLY}"]
+        return [f"{_named(article)} cannot go from “{labels[from_status]}” to “{labels[to_status]}”. {EDITORS_ONLY}"]
     if to_status == Status.PUBLISHED:
         missing = publish_problems(article)
         if missing:
-            return [f"“{article}” cannot be published yet. It needs {_listed(missing)}."]
+            return [f"{_named(article)} cannot be published yet. It needs {_listed(missing)}."]
     return []
+
+
+def _named(article):
+    """Return how a message names the story: its headline in quotes, or "This story" while it has none."""
+    return f"“{article.headline}”" if article.headline.strip() else "This story"
 
 
 def prepare(article, to_status, *, now=None):

@@ -36,8 +36,9 @@ def test_article_changelist_queries_do_not_grow_with_rows(editor_client, django_
         article = make_article(primary_section=section)
         add_author(article)
         add_mention(article)
-    # session, user, section filter, author filter, count, filtered count, page, authorships, date hierarchy x2
-    with django_assert_num_queries(10):
+    # session, user, section filter, byline filter, count, page, sections, authorships, and the date
+    # drill-down: the range, the range again for the days, one EXISTS for the one day with stories
+    with django_assert_num_queries(11):
         response = editor_client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 200
     assert response.content.decode().count('class="field-headline"') == n
@@ -186,3 +187,122 @@ def test_article_change_form_queries_do_not_grow_with_the_database(editor_client
     # Every option list is an autocomplete: nothing renders a <select> of all stories or people.
     html = editor_client.get(url).content.decode()
     assert html.count("<option") < 60
+
+
+def _changelist(client, **params):
+    return client.get(reverse("admin:articles_article_changelist"), params)
+
+
+def _newsroom(n):
+    """Stories by two reporters in two sections, the first of each pair mentioning a minister."""
+    sections = [make_section(), make_section()]
+    reporters = [make_person(name="Amina Haddad"), make_person(name="Lena Kowalski")]
+    minister = make_person(name="Asaad al-Shaibani")
+    for i in range(n):
+        article = make_article(primary_section=sections[i % 2], source_id=f"WIRE-{n}-{i}")
+        add_author(article, reporters[i % 2])
+        if i % 2 == 0:
+            add_mention(article, minister, title="Foreign Minister")
+    return sections, reporters
+
+
+@pytest.mark.parametrize(
+    "view",
+    ["plain", "status", "section", "byline", "published", "search", "search-person", "year", "page-2"],
+)
+def test_every_view_of_the_story_list_runs_as_many_queries_for_12_stories_as_for_240(editor_client, view):
+    def params(sections, reporters):
+        now = timezone.localtime()
+        return {
+            "plain": {},
+            "status": {"status__exact": "published"},
+            "section": {"primary_section__id__exact": sections[0].pk},
+            "byline": {"byline": reporters[0].pk},
+            "published": {"published_at__gte": str(now.replace(hour=0, minute=0, second=0, microsecond=0))},
+            "search": {"q": "paragraph"},
+            "search-person": {"q": "Shaibani"},
+            "year": {"published_at__year": now.year},
+            "page-2": {"p": 2},
+        }[view]
+
+    small = _newsroom(12)
+    counts = [_count_queries(lambda: _changelist(editor_client, **params(*small)))]
+    Article.objects.all().delete()
+    large = _newsroom(240)
+    counts.append(_count_queries(lambda: _changelist(editor_client, **params(*large))))
+    response = _changelist(editor_client, **params(*large))
+    assert response.status_code == 200
+    assert counts[0] == counts[1] <= 12, counts
+
+
+def test_a_far_page_of_the_story_list_does_not_join_every_skipped_story_to_its_section(editor_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _newsroom(120)
+    with CaptureQueriesContext(connection) as captured:
+        html = _changelist(editor_client, p=2).content.decode()
+    page = next(q["sql"] for q in captured if "OFFSET" in q["sql"])
+    assert "JOIN" not in page  # joined, SQLite reads each of the skipped stories: a second at page 1000
+    assert html.count('class="field-headline"') == 20
+    assert "section-" in html  # the section column is still filled in, from one query for the page
+
+
+def test_search_finds_words_bylines_mentions_and_wire_ids(editor_client):
+    haddad = make_person(name="Amina Haddad")
+    budget = make_article(headline="Budget passes", body="<p>The ministers agreed overnight.</p>")
+    add_author(budget, haddad)
+    wire = make_article(headline="Port reopens", source_id="AP-2025-0042")
+    make_article(headline="Unrelated weather")
+
+    def found(query):
+        html = _changelist(editor_client, q=query).content.decode()
+        return {a.headline for a in Article.objects.all() if a.headline in html}
+
+    assert found("minist") == {"Budget passes"}  # the beginning of a word in the body
+    assert found("Haddad") == {"Budget passes"}  # a name in the byline
+    assert found("budget haddad") == {"Budget passes"}  # every word must match, anywhere
+    assert found("budget weather") == set()
+    assert found("AP-2025-0042") == {wire.headline}  # the wire's id, exactly
+    assert found(budget.guid) == {"Budget passes"}
+
+
+def test_the_byline_filter_lists_people_with_bylines_and_keeps_the_other_filters(editor_client):
+    sections, reporters = _newsroom(4)
+    make_person(name="Never Bylined")
+    html = _changelist(editor_client, status__exact="published").content.decode()
+    assert "Amina Haddad" in html and "Never Bylined" not in html
+    assert f"?status__exact=published&amp;byline={reporters[0].pk}" in html
+    html = _changelist(editor_client, byline=reporters[0].pk).content.decode()
+    assert html.count('class="field-headline"') == 2
+    assert _changelist(editor_client, byline="x").status_code in {200, 302}
+
+
+def test_the_date_drill_down_offers_only_periods_with_stories_on_the_editors_clock(editor_client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    utc = ZoneInfo("UTC")
+    for moment in [datetime(2024, 12, 31, 23, 30, tzinfo=utc), datetime(2025, 3, 2, 10, 0, tzinfo=utc)]:
+        make_article(published_at=moment)
+    html = _changelist(editor_client).content.decode()
+    assert "?published_at__year=2024" in html and "?published_at__year=2025" in html
+    assert "?published_at__year=2023" not in html
+    editor_client.cookies["desk_tz"] = "Asia%2FTokyo"  # 31 December 23:30 UTC is New Year's morning there
+    html = _changelist(editor_client).content.decode()
+    assert "?published_at__year=2024" not in html
+    html = _changelist(editor_client, published_at__year=2025).content.decode()
+    assert "published_at__month=1" in html and "published_at__month=3" in html
+    assert "published_at__month=2" not in html
+    html = _changelist(editor_client, published_at__year=2025, published_at__month=3).content.decode()
+    assert "published_at__day=2" in html and "published_at__day=3" not in html
+
+
+def test_autocomplete_for_a_linked_story_searches_the_full_text_index(editor_client):
+    make_article(headline="Harbour reopens after the storm")
+    make_article(headline="Markets rally")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "relatedlink", "field_name": "target_article", "term": "harb"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Harbour reopens after the storm"]

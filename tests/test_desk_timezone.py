@@ -30,6 +30,16 @@ def test_the_changelist_shows_scheduled_times_on_the_editors_clock(editor):
     assert "Times in Asia/Tokyo" in html
 
 
+def test_the_changelist_shows_embargoes_on_the_editors_clock(editor):
+    make_article(headline="Held report", embargo_until=datetime(2031, 3, 4, 22, 30, tzinfo=UTC))
+    make_article(headline="Out already", embargo_until=datetime(2020, 1, 1, tzinfo=UTC))
+    changelist = reverse("admin:articles_article_changelist")
+    editor.cookies["desk_tz"] = "Asia%2FTokyo"
+    html = editor.get(changelist).content.decode()
+    assert "Embargoed until 05 Mar 2031 07:30" in html  # 22:30 UTC is the next morning in Tokyo
+    assert html.count("Embargoed until") == 1
+
+
 def test_a_time_typed_on_the_desk_is_read_in_the_editors_zone(editor):
     story = make_article(status=Article.Status.DRAFT, published_at=None, primary_section=make_section())
     editor.cookies["desk_tz"] = "America/New_York"

@@ -101,3 +101,16 @@ def test_sqlite_search_triggers_survive_every_migration():
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles_article'")
         triggers = sorted(row[0] for row in cursor.fetchall())
     assert triggers == ["articles_search_delete", "articles_search_insert", "articles_search_update"]
+
+
+def test_the_desks_section_filter_reads_the_section_newest_first_from_an_index():
+    section = make_section()
+    for status in ["draft", "review", "published"]:
+        make_article(primary_section=section, status=status, published_at=timezone.now())
+    text = plan(Article.objects.filter(primary_section=section).order_by("-published_at", "-pk")[:100])
+    if connection.vendor == "postgresql":
+        assert "article_desk_section_idx" in text, text
+    else:
+        # Without it SQLite sorts every story of the section: a quarter of a second for 8,000. (Sorting
+        # "the right part", stories published in the same millisecond by id, costs nothing.)
+        assert "article_desk_section_idx" in text and "TEMP B-TREE FOR ORDER BY" not in text, text

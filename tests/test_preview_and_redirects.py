@@ -158,3 +158,33 @@ def test_view_on_site_in_the_desk_opens_the_preview_until_the_story_is_public(cl
     assert f'href="/preview/{draft.guid}/"' in change
     change = client.get(reverse("admin:articles_article_change", args=[public.pk])).content.decode()
     assert f'href="{public.get_absolute_url()}"' in change
+
+
+def test_a_correction_written_on_the_desk_moves_the_updated_time_and_its_revision_keeps_it(client):
+    from django.urls import reverse
+    from reversion.models import Version
+
+    from articles.models import Correction
+    from tests.factories import make_desk_user
+    from tests.forms import change_url, form_data
+
+    client.force_login(make_desk_user("eddie", "Editor"))
+    article = make_article(published_at=timezone.now() - timedelta(hours=5))
+    fixed_at = timezone.localtime() - timedelta(minutes=2)
+    data = form_data(client.get(change_url(article)))
+    data.update(
+        {
+            "corrections-TOTAL_FORMS": 1,
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "An earlier version gave the wrong date.",
+            "corrections-0-published_at_0": f"{fixed_at:%Y-%m-%d}",
+            "corrections-0-published_at_1": f"{fixed_at:%H:%M:%S}",
+        }
+    )
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.updated_at == fixed_at.replace(microsecond=0) == Correction.objects.get().published_at
+    assert "Updated <time" in client.get(article.get_absolute_url()).content.decode()
+    # The history records the time readers were shown, so restoring this revision keeps it.
+    assert Version.objects.get_for_object(article).first().field_dict["updated_at"] == article.updated_at
+    assert client.get(reverse("admin:articles_article_history", args=[article.pk])).status_code == 200

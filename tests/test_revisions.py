@@ -62,6 +62,29 @@ def test_restoring_a_revision_brings_back_the_text_and_keeps_the_workflow_state(
     assert (article.status, article.version) == ("published", 4)
 
 
+def test_restoring_an_earlier_revision_keeps_the_corrections_readers_have_seen(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = make_article(headline="The original")
+    save(client, article)
+    first = Version.objects.get_for_object(article).get()
+    fixed_at = timezone.now() - timedelta(minutes=5)
+    Correction.objects.create(article=article, text="The minister's name was misspelt.", published_at=fixed_at)
+    save(client, article, headline="A worse headline")
+    revert_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    page = client.get(revert_url)
+    assert "The minister&#x27;s name was misspelt." in page.content.decode()
+    assert client.post(revert_url, form_data(page)).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "The original"
+    assert list(article.corrections.values_list("text", flat=True)) == ["The minister's name was misspelt."]
+    # Not wound back to "never updated" (the desk's form keeps times to the second).
+    assert article.updated_at == fixed_at.replace(microsecond=0)
+    assert "name was misspelt." in client.get(article.get_absolute_url()).content.decode()  # readers still see it
+
+
 def test_a_deleted_story_is_recovered_with_all_its_parts(client, editor):
     article = make_article(headline="Gone and back")
     add_author(article)

@@ -55,6 +55,18 @@ def test_publishing_with_problems_is_refused_and_lists_them(client, editor):
     assert not StatusChange.objects.exists()
 
 
+def test_a_story_without_a_headline_is_named_as_this_story_in_the_refusal(client, editor):
+    article = make_article(status="review", published_at=None, lead_image=make_image(alt_text=""))
+    response = press(client, article, "_publish", headline="", slug="", primary_section="", body="")
+    html = response.content.decode()
+    assert (
+        "This story cannot be published yet. It needs a headline, a slug (the story&#x27;s address), a section,"
+        in html
+    )
+    assert "body text and alt text on the lead picture" in html and "“”" not in html
+    assert Article.objects.get().status == "review"
+
+
 def test_publish_problems_names_everything_missing():
     article = Article(headline=" ", slug="", body="<p> </p>")
     expected = ["a headline", "a slug (the story's address)", "a section", "body text"]
