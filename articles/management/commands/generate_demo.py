@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from taggit.models import Tag
 
+from articles.dbstats import refresh_statistics
 from articles.models import (
     Article,
     Authorship,
@@ -97,6 +98,7 @@ class Command(BaseCommand):
                 done += size
                 bar.update(done)
         bar.finish()
+        refresh_statistics()
         self.stdout.write(f"Generated {articles} stories in {time.monotonic() - started:.1f} s.")
 
     def _sections(self):

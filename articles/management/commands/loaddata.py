@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.commands import loaddata
 from django.db import IntegrityError, models
 
+from articles.dbstats import refresh_statistics
+
 RACE_RETRIES = 3
 
 
@@ -23,7 +25,7 @@ class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
         for attempt in range(1, RACE_RETRIES + 1):
             try:
-                return super().handle(*fixture_labels, **options)
+                result = super().handle(*fixture_labels, **options)
             except IntegrityError as exc:
                 # Another import of the same rows committed first; our transaction rolled back whole.
                 # Loading again finds those rows by their natural keys and updates them instead.
@@ -31,6 +33,10 @@ class Command(loaddata.Command):
                     raise
                 if self.verbosity >= 1:
                     self.stderr.write("Another import wrote the same rows first; loading again.")
+                continue
+            if self.loaded_object_count:
+                refresh_statistics(self.using)
+            return result
 
     def load_label(self, fixture_label):
         for fixture_file, _dir, _name in self.find_fixtures(fixture_label):
