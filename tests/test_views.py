@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -256,6 +257,21 @@ def test_search_is_ranked_full_text_with_the_query_highlighted(client):
     assert "<mark>Harbour</mark> reopens" in client.get("/search/", {"q": "HARBOUR!"}).content.decode()
     # Readers cannot inject search syntax.
     assert client.get("/search/", {"q": 'harbour" OR "x* NEAR(a b) -'}).status_code == 200
+
+
+def test_search_results_page_through_public_stories_only_in_rank_order(client):
+    for n in range(25):
+        make_article(headline=f"Harbour report {n}", body="<p>Quiet.</p>")
+    for n in range(3):
+        make_article(headline=f"Harbour draft {n}", status=Article.Status.DRAFT, published_at=None)
+    top = make_article(headline="Harbour harbour", dek="The harbour, again.", body="<p>Harbour.</p>")
+    first = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "26 stories found" in first and "draft" not in first
+    assert first.index("<mark>Harbour</mark> <mark>harbour</mark>") < first.index("<mark>Harbour</mark> report")
+    second = client.get("/search/", {"q": "harbour", "page": 2}).content.decode()
+    assert second.count('class="card"') == 6 and top.headline not in second and "draft" not in second
+    shown = {m for page in (first, second) for m in re.findall(r"report (\d+)", page)}
+    assert len(shown) == 25
 
 
 def test_search_index_follows_edits_and_deletions(client):
