@@ -43,7 +43,7 @@ class ArticleFeed(Feed):
     def items(self, obj=None):
         queryset = (
             Article.objects.published()
-            .select_related("primary_section", "lead_image")
+            .for_story()
             .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("person")), "tags")
             .order_by("-published_at", "-pk")
         )

@@ -312,9 +312,13 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.select_related("primary_section").only(*CARD_FIELDS).order_by("-published_at", "-pk")
 
+    def for_story(self):
+        """Return the rows with the section and lead picture a story's page shows beside its own fields."""
+        return self.select_related("primary_section", "lead_image")
+
     def with_story_parts(self):
         """Return the rows with everything a whole story shows: bylines, people, links, tags, corrections."""
-        return self.select_related("primary_section", "lead_image").prefetch_related(
+        return self.for_story().prefetch_related(
             models.Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
             models.Prefetch("mentions", queryset=Mention.objects.select_related("person")),
             models.Prefetch(

@@ -5,6 +5,7 @@ Article.objects.published() where it lists stories; only the SQL compilation is 
 """
 
 import datetime
+import functools
 
 from django.db.models import Q
 from django.utils import timezone
@@ -14,9 +15,7 @@ from articles.prepared import PreparedQuery
 
 STORY = PreparedQuery(
     Article,
-    lambda slug, now: (
-        Article.objects.published(now=now).select_related("primary_section", "lead_image").filter(slug=slug)[:2]
-    ),
+    lambda slug, now: Article.objects.published(now=now).for_story().filter(slug=slug)[:2],
     slug=str,
     now=datetime.datetime,
 )
@@ -43,7 +42,9 @@ TOP_SECTIONS = PreparedQuery(
 )
 
 
+@functools.cache
 def _sections_at(depth):
+    """Return the prepared query for a section trail this deep: one parameter slot per path."""
     return PreparedQuery(
         Section,
         lambda **paths: Section.objects.filter(path__in=[paths[f"p{i}"] for i in range(depth)]).only(
@@ -51,10 +52,6 @@ def _sections_at(depth):
         ),
         **{f"p{i}": str for i in range(depth)},
     )
-
-
-# A section trail is as deep as the section: one prepared query for each depth.
-_SECTIONS_AT = {depth: _sections_at(depth) for depth in range(1, 9)}
 
 
 def published_story(slug, *, now=None):
@@ -82,10 +79,7 @@ def top_sections():
 
 def sections_by_path(paths):
     """Return the sections at these paths, in one query."""
-    query = _SECTIONS_AT.get(len(paths))
-    if query is None:
-        return list(Section.objects.filter(path__in=paths).only("name", "path", "slug"))
-    return query(**{f"p{i}": path for i, path in enumerate(paths)})
+    return _sections_at(len(paths))(**{f"p{i}": path for i, path in enumerate(paths)})
 
 
 LATEST = PreparedQuery(
@@ -117,6 +111,7 @@ SECTION_AT = PreparedQuery(Section, lambda path: Section.objects.filter(path=pat
 SUBSECTIONS = PreparedQuery(Section, lambda parent: Section.objects.filter(parent_id=parent), parent=int)
 
 
+@functools.cache
 def _cards(count):
     # By primary key alone: with the published() filter added, SQLite walks the whole published index
     # instead (35 ms at 100,000 stories). cards() checks in Python that each story is still public.
@@ -125,9 +120,6 @@ def _cards(count):
         lambda **pks: Article.objects.for_listing().filter(pk__in=[pks[f"k{i}"] for i in range(count)]),
         **{f"k{i}": int for i in range(count)},
     )
-
-
-_CARDS = {}
 
 
 def latest(start, stop, *, now=None):
@@ -152,11 +144,8 @@ def cards(pks, *, now=None):
     pks = list(pks)
     if not pks:
         return []
-    query = _CARDS.get(len(pks))
-    if query is None:
-        query = _CARDS.setdefault(len(pks), _cards(len(pks)))
     now = now or timezone.now()
-    rows = query(**{f"k{i}": pk for i, pk in enumerate(pks)})
+    rows = _cards(len(pks))(**{f"k{i}": pk for i, pk in enumerate(pks)})
     return [article for article in rows if article.is_public(now=now)]
 
 

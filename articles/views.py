@@ -43,12 +43,13 @@ class PublishedArticlesMixin:
     def get_queryset(self):
         return self.published_articles()
 
-    # Pages whose list is a prepared query (articles/reading.py) set this to a function of (start, stop).
-    page_rows = None
+    def page_rows(self, start, stop):
+        """Return the rows from start to stop of the list; pages on a prepared query (reading.py) override it."""
+        return list(self.object_list[start:stop])
 
     def paginate_queryset(self, queryset, page_size):
         # Counting every public story on each request costs more than the page itself at scale.
-        page = slice_page(self.page_rows or queryset, self.request, page_size)
+        page = slice_page(self.page_rows, self.request, page_size)
         return None, page, page, page.has_other_pages()
 
 
@@ -61,9 +62,8 @@ class HomeView(PublishedArticlesMixin, ListView):
     section_window = 200
     per_section = 4
 
-    def get_queryset(self):
-        self.page_rows = reading.latest
-        return Article.objects.none()
+    def page_rows(self, start, stop):
+        return reading.latest(start, stop)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -99,8 +99,10 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
         self.section = reading.section_at(self.kwargs["path"].strip("/"))
         if self.section is None:
             raise Http404("No such section")
-        self.page_rows = lambda start, stop: reading.section_latest(self.section, start, stop)
-        return Article.objects.none()
+        return Article.objects.none()  # the list comes from page_rows
+
+    def page_rows(self, start, stop):
+        return reading.section_latest(self.section, start, stop)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -131,8 +133,8 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
         if self.request.COOKIES.get(settings.SESSION_COOKIE_NAME) and can_preview(self.request.user):
-            return Article.objects.select_related("primary_section", "lead_image")
-        return Article.objects.published().select_related("primary_section", "lead_image")
+            return Article.objects.for_story()
+        return Article.objects.published().for_story()
 
     def get_object(self, queryset=None):
         if queryset is None and not self.request.COOKIES.get(settings.SESSION_COOKIE_NAME):
@@ -254,7 +256,7 @@ class ArticlePreviewView(ArticleDetailView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):
-        return Article.objects.select_related("primary_section", "lead_image")
+        return Article.objects.for_story()
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
