@@ -184,6 +184,7 @@ class ArticleDetailView(DetailView):
         corrections = parts["corrections"]
         trail = section_trail(article.primary_section)
         request = self.request
+        summary = article.seo_description or article.dek
         context["preview"] = not article.is_public()
         context.update(
             segments=body_segments(article.body, read_more, dateline=article.dateline),
@@ -197,7 +198,10 @@ class ArticleDetailView(DetailView):
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
             section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
             reading_minutes=reading_minutes(article.body),
-            summary=Truncator(article.seo_description or article.dek).chars(300),
+            page_title=article.seo_title or article.headline,
+            summary=truncate(summary, 300),
+            description=truncate(summary, 160),
+            social_description=truncate(summary, 200),
             share_image=structured_data.lead_picture(article, request),
             structured_data=[
                 structured_data.news_article(
@@ -230,6 +234,12 @@ def resolve_pending_links(links, *, exclude=None):
     for target in found:
         if target.is_public(now=now) and target.headline_key in pending:
             pending.pop(target.headline_key).resolved_target = target
+
+
+def truncate(text, length):
+    """Return text cut to length characters with an ellipsis, as the truncatechars filter does."""
+    # Truncator walks every character; a text no longer than the limit needs no walk at all.
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 WORDS_PER_MINUTE = 230

@@ -1,0 +1,60 @@
+"""How a stored body and a story's times become what a reader's page shows."""
+
+import datetime
+import zoneinfo
+
+from django.template import Context, Template
+from django.utils import timezone
+
+from articles.rendering import split_blocks
+from articles.templatetags.newsroom import jsonld, reader_datetime
+
+
+def test_split_blocks_keeps_nested_elements_whole():
+    body = (
+        "<p>One <b>bold</b> line<br>and a break.</p>\n"
+        "<ul><li>first</li><li>second <em>item</em></li></ul>"
+        "<blockquote><p>Quoted</p><p>twice</p></blockquote>"
+        "<h2>Subheading</h2>"
+    )
+    assert split_blocks(body) == [
+        "<p>One <b>bold</b> line<br>and a break.</p>",
+        "<ul><li>first</li><li>second <em>item</em></li></ul>",
+        "<blockquote><p>Quoted</p><p>twice</p></blockquote>",
+        "<h2>Subheading</h2>",
+    ]
+
+
+def test_split_blocks_is_not_fooled_by_angle_brackets_in_attributes_comments_or_case():
+    body = '<p title="a > b">x</p><!-- <p>hidden</p> --><P>upper</P><img src="a.jpg" alt="1 > 0"/><p/>tail'
+    assert split_blocks(body) == [
+        '<p title="a > b">x</p><!-- <p>hidden</p> -->',
+        "<P>upper</P>",
+        '<img src="a.jpg" alt="1 > 0"/>',
+        "<p/>tail",
+    ]
+
+
+def test_split_blocks_of_loose_text_and_empty_bodies():
+    assert split_blocks("Just words, no markup.") == ["Just words, no markup."]
+    assert split_blocks("Lead words <p>then a paragraph</p>") == ["Lead words", "<p>then a paragraph</p>"]
+    assert split_blocks("   ") == []
+    assert split_blocks(None) == []
+
+
+def test_reader_datetime_reads_as_the_date_filter_does_in_the_sites_zone():
+    moment = datetime.datetime(2025, 7, 25, 23, 30, tzinfo=datetime.UTC)
+    date_filter = Template('{{ moment|date:"j F Y, H:i e" }}')
+    for zone in ("UTC", "Europe/London", "Asia/Beirut"):
+        with timezone.override(zoneinfo.ZoneInfo(zone)):
+            assert reader_datetime(moment) == date_filter.render(Context({"moment": moment}))
+    with timezone.override(zoneinfo.ZoneInfo("Europe/London")):
+        assert reader_datetime(moment) == "26 July 2025, 00:30 BST"
+    assert reader_datetime(None) == ""
+
+
+def test_jsonld_cannot_close_its_script_element():
+    html = jsonld({"headline": "</script><script>alert(1)</script> & <!--"})
+    assert html.count("</script>") == 1
+    assert "\\u003C/script\\u003E" in html
+    assert "\\u0026" in html and "\\u003C!--" in html
