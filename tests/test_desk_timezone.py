@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ArticleRedirect
 from tests.factories import make_article, make_section, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,20 @@ def test_readers_pages_and_unknown_zones_stay_on_the_sites_clock(editor):
     assert 'datetime="2025-07-25T23:30:00+00:00"' in html
     editor.cookies["desk_tz"] = "Not/AZone"
     assert "Times in UTC" in editor.get(reverse("admin:index")).content.decode()
+
+
+def test_a_story_keeps_the_readers_address_when_an_editor_in_another_zone_moves_it(client):
+    # 02:00 UTC on 25 July is still 24 July in New York: the address must not follow the editor's clock.
+    section = make_section(path="world", slug="world", name="World")
+    published = datetime(2025, 7, 25, 2, 0, tzinfo=UTC)
+    story = make_article(slug="old-slug", primary_section=section, published_at=published)
+    readers_address = "/world/2025/07/25/old-slug/"
+    assert story.get_absolute_url() == readers_address
+    with timezone.override(ZoneInfo("America/New_York")):
+        assert story.get_absolute_url() == readers_address
+        story.slug = "new-slug"
+        story.save()
+    assert ArticleRedirect.objects.get().old_path == readers_address
+    response = client.get(readers_address)
+    assert response.status_code == 301
+    assert response["Location"] == "/world/2025/07/25/new-slug/"
