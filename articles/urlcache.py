@@ -32,9 +32,11 @@ def _template(name, params):
 def fast_reverse(name, **kwargs):
     """Return reverse(name, kwargs=kwargs), formatting a cached template instead of resolving each time."""
     values = {key: str(value) for key, value in kwargs.items()}
-    template = _template(name, tuple(sorted(values)))
+    # Callers pass the same names in the same order each time, so their order can key the cache unsorted.
+    template = _template(name, tuple(values))
     # reverse() percent-encodes anything outside these characters; such rare values take the slow, exact path.
-    if template is None or not all(_PLAIN.fullmatch(value) for value in values.values()):
+    # One match over all the values joined: the pattern is a character class, so that is the same test.
+    if template is None or not _PLAIN.fullmatch("".join(values.values())):
         return reverse(name, kwargs=kwargs)
     return template.format(**values)
 

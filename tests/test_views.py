@@ -238,6 +238,9 @@ def test_fast_urls_match_django_reverse():
         ("articles:article-detail", {"path": "news/a-b", "year": 2025, "month": "07", "day": "05", "slug": "x-y"}),
         ("articles:person-detail", {"slug": "zzslugzz-1111"}),
         ("articles:tag-detail", {"slug": "دمشق"}),
+        # The same names in another order, and a value reverse() must percent-encode among plain ones.
+        ("articles:article-detail", {"slug": "x-y", "day": "05", "month": "07", "year": 2025, "path": "news/a-b"}),
+        ("articles:article-detail", {"path": "news", "year": 2025, "month": "07", "day": "05", "slug": "café"}),
     ]
     for name, kwargs in cases:
         assert fast_reverse(name, **kwargs) == reverse(name, kwargs=kwargs)
