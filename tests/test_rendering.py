@@ -5,8 +5,11 @@ import zoneinfo
 
 from django.template import Context, Template
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from articles.rendering import split_blocks
+from articles.sanitize import clean_html
 from articles.templatetags.newsroom import jsonld, reader_datetime
 
 
@@ -40,6 +43,21 @@ def test_split_blocks_of_loose_text_and_empty_bodies():
     assert split_blocks("Lead words <p>then a paragraph</p>") == ["Lead words", "<p>then a paragraph</p>"]
     assert split_blocks("   ") == []
     assert split_blocks(None) == []
+
+
+def test_split_blocks_of_text_that_is_not_html_loses_nothing():
+    # Stray "<", unclosed quotes and an open comment: each becomes text of some block, none is dropped.
+    for text in ['<a "' * 2000, "<" * 5000, "<!--" * 2000, '<p title="' + "<a " * 2000]:
+        assert "".join(split_blocks(text)).replace(" ", "") == text.replace(" ", "")
+
+
+@given(
+    st.lists(st.sampled_from(["<p>", "</p>", "<ul><li>", "</li></ul>", "<br>", "<b>", "</b>", "text ", "<", ">", '"']))
+)
+def test_split_blocks_keeps_every_character_of_a_sanitized_body(pieces):
+    html = clean_html("".join(pieces)).strip()
+    blocks = split_blocks(html)
+    assert "".join(blocks).replace(" ", "").replace("\n", "") == html.replace(" ", "").replace("\n", "")
 
 
 def test_reader_datetime_reads_as_the_date_filter_does_in_the_sites_zone():
