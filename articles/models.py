@@ -272,6 +272,20 @@ class Person(models.Model):
         return (self.slug,)
 
 
+def article_path(section_path, published_at, slug):
+    """Return the address of a published story from its section's path, publication time and slug."""
+    # The site's zone, whoever asks: the desk runs in the editor's own zone, and a story has one address.
+    local = published_at.astimezone(timezone.get_default_timezone())
+    return fast_reverse(
+        "articles:article-detail",
+        path=section_path,
+        year=local.year,
+        month=f"{local.month:02d}",
+        day=f"{local.day:02d}",
+        slug=slug,
+    )
+
+
 class EditConflict(Exception):
     """Someone saved the story after this editor opened it; saving now would overwrite their work."""
 
@@ -431,16 +445,7 @@ class Article(models.Model):
     def get_absolute_url(self):
         if self.published_at is None:
             return reverse("articles:article-short", kwargs={"slug": self.slug})
-        # The site's zone, whoever asks: the desk runs in the editor's own zone, and a story has one address.
-        local = self.published_at.astimezone(timezone.get_default_timezone())
-        return fast_reverse(
-            "articles:article-detail",
-            path=self.primary_section.path,
-            year=local.year,
-            month=f"{local.month:02d}",
-            day=f"{local.day:02d}",
-            slug=self.slug,
-        )
+        return article_path(self.primary_section.path, self.published_at, self.slug)
 
     def natural_key(self):
         return (self.guid,)

@@ -5,15 +5,21 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
-from django.db.models import Max, Q
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Count, Max, Q
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Authorship, Mention, Person, Section, TaggedArticle
+from articles.models import Article, Authorship, Mention, Person, Section, TaggedArticle, article_path
+from articles.templatetags.newsroom import machine_time
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
@@ -34,9 +40,45 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.last_modified
 
+    def get_urls(self, page=1, site=None, protocol=None):
+        """Return the page's entries from plain rows, in one query.
+
+        Django's version counts the published stories first (80 ms at 100,000 on SQLite: the count reads
+        every row for its embargo), then makes a model instance and a dict of eight keys per story. Here
+        a page past the end is known by coming back empty.
+        """
+        try:
+            number = int(page)
+        except (TypeError, ValueError) as error:
+            raise PageNotAnInteger("That page number is not an integer") from error
+        if number < 1:
+            raise EmptyPage("That page number is less than 1")
+        start = (number - 1) * self.limit
+        base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        rows = self.items().values_list("primary_section__path", "published_at", "slug", "last_modified")
+        urls = [
+            {"location": base + article_path(path, published_at, slug), "lastmod": modified, "changefreq": "daily"}
+            for path, published_at, slug, modified in rows[start : start + self.limit]
+        ]
+        if not urls and number > 1:
+            raise EmptyPage("That page contains no results")
+        self.latest_lastmod = max((url["lastmod"] for url in urls), default=None)
+        return urls
+
+    @cached_property
+    def totals(self):
+        # The index needs the number of stories (for its pages) and the latest change: one pass for both.
+        return Article.objects.published().aggregate(count=Count("pk"), latest=Max("last_modified"))
+
+    @property
+    def paginator(self):
+        pages = super().paginator
+        pages.count = self.totals["count"]
+        return pages
+
     def get_latest_lastmod(self):
         # Django's default walks every item for the index's <lastmod>; the database knows the answer.
-        return Article.objects.published().aggregate(latest=Max("last_modified"))["latest"]
+        return self.totals["latest"]
 
 
 class SectionSitemap(Sitemap):
@@ -106,6 +148,43 @@ def sitemap_index(request):
         request, SITEMAPS, template_name="sitemaps/index.xml", sitemap_url_name="sitemap-section"
     )
     response.context_data["news_sitemap_url"] = news_sitemap_url(request)
+    return response
+
+
+def write_urlset(urls):
+    """Return a sitemap's <urlset> for entries with a location and perhaps a lastmod and a changefreq."""
+    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    for url in urls:
+        lastmod = url.get("lastmod")
+        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+        if lastmod:
+            parts.append(f"<lastmod>{machine_time(lastmod)}</lastmod>")
+        changefreq = url.get("changefreq")
+        parts.append(f"<changefreq>{changefreq}</changefreq></url>\n" if changefreq else "</url>\n")
+    parts.append("</urlset>\n")
+    return "".join(parts)
+
+
+@require_safe
+def sitemap_section(request, section):
+    """Return one page (?p=N) of the stories', sections', people's or tags' sitemap.
+
+    Written in Python rather than through Django's sitemap template: at 5,000 entries a page, the
+    template alone took 0.25 s. Entries carry the whole time of their last change, not just the day.
+    """
+    if section not in SITEMAPS:
+        raise Http404(f"No sitemap named {section!r}.")
+    sitemap = SITEMAPS[section]()
+    try:
+        urls = sitemap.get_urls(page=request.GET.get("p", 1), site=get_current_site(request), protocol=request.scheme)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404(f"No page {request.GET.get('p')!r} in this sitemap.") from error
+    response = HttpResponse(write_urlset(urls), content_type="application/xml")
+    # Sitemaps are for crawlers to read, not to list in results (as Django's own sitemap view says).
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    latest = getattr(sitemap, "latest_lastmod", None)
+    if latest:
+        response["Last-Modified"] = http_date(latest.timestamp())
     return response
 
 

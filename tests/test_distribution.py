@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
+from django.utils.http import http_date
 from PIL import Image as PILImage
 
 from articles.models import Article, Correction, Mention, RelatedLink
@@ -180,10 +181,34 @@ def test_news_sitemap_stops_at_its_limit(client, monkeypatch):
 def test_sitemap_queries_do_not_grow(client, django_assert_num_queries, n):
     for _ in range(n):
         make_article().tags.add("Shipping")
-    with django_assert_num_queries(2):  # count, page
+    with django_assert_num_queries(1):  # the page; a page past the end is known by coming back empty
         assert client.get("/sitemap-articles.xml").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/sitemap-news.xml").status_code == 200
+
+
+def test_stories_sitemap_pages_list_every_public_story_once_newest_first(client, monkeypatch):
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    now = timezone.now()
+    stories = [make_article(published_at=now - timedelta(hours=h)) for h in (1, 30, 50, 70, 90)]
+    make_article(headline="Still a draft", status=Article.Status.DRAFT)
+    make_article(headline="Embargoed", embargo_until=now + timedelta(hours=3))
+    changed = now - timedelta(minutes=5, seconds=7)
+    Article.objects.filter(pk__in=[story.pk for story in stories]).update(last_modified=now - timedelta(days=5))
+    Article.objects.filter(pk=stories[1].pk).update(last_modified=changed)
+    pages = [client.get("/sitemap-articles.xml", {"p": p}) for p in (1, 2, 3)]
+    assert [r.status_code for r in pages] == [200, 200, 200]
+    listed = [loc for r in pages for loc in re.findall(r"<loc>http://testserver([^<]+)</loc>", r.content.decode())]
+    assert listed == [story.get_absolute_url() for story in stories]
+    # The whole time of the last change, in the site's zone, not just the day.
+    assert f"<lastmod>{changed.replace(microsecond=0).isoformat()}</lastmod>" in pages[0].content.decode()
+    assert pages[0]["Last-Modified"] == http_date(changed.timestamp())
+    assert pages[0]["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    for past_the_end in ("4", "0", "-1", "two"):
+        assert client.get("/sitemap-articles.xml", {"p": past_the_end}).status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_news_sitemap_is_left_out_while_no_story_is_recent(client):
