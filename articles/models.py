@@ -272,6 +272,17 @@ class Person(models.Model):
         return (self.slug,)
 
 
+def is_public(status, published_at, embargo_until, *, now=None):
+    """Tell whether a story with this status, publication time and embargo is one readers may see now."""
+    now = now or timezone.now()
+    return (
+        status == Article.Status.PUBLISHED
+        and published_at is not None
+        and published_at <= now
+        and (embargo_until is None or embargo_until <= now)
+    )
+
+
 def article_path(section_path, published_at, slug):
     """Return the address of a published story from its section's path, publication time and slug."""
     # The site's zone, whoever asks: the desk runs in the editor's own zone, and a story has one address.
@@ -468,13 +479,7 @@ class Article(models.Model):
         self.version = opened_version + 1
 
     def is_public(self, *, now=None):
-        now = now or timezone.now()
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= now
-            and (self.embargo_until is None or self.embargo_until <= now)
-        )
+        return is_public(self.status, self.published_at, self.embargo_until, now=now)
 
     def _public_url_in_database(self):
         """Return the address readers knew this story by, if it was published (for redirects on a move)."""

@@ -83,6 +83,27 @@ def test_lists_page_through_the_public_stories_newest_first():
     assert reading.recent_paths(1) == [(stories[0].pk, stories[0].primary_section.path)]
 
 
+def test_cards_carry_what_the_model_would_give_a_card():
+    parent = make_section(slug="world", path="world", name="World")
+    child = make_section(slug="asia", path="world/asia", name="Asia & Pacific", parent=parent)
+    stories = [
+        make_article(primary_section=child, dek="A standfirst", published_at=timezone.now() - timedelta(hours=h))
+        for h in (1, 2)
+    ]
+    cards = reading.section_latest(parent, 0, 10)
+    for card, story in zip(cards, stories, strict=True):
+        story = Article.objects.select_related("primary_section").get(pk=story.pk)
+        assert (card.pk, card.headline, card.slug, card.dek) == (story.pk, story.headline, story.slug, story.dek)
+        assert card.published_at == story.published_at and card.is_public() and story.is_public()
+        assert card.get_absolute_url() == story.get_absolute_url()
+        assert card.primary_section.name == "Asia & Pacific"
+        assert card.primary_section.get_absolute_url() == story.primary_section.get_absolute_url()
+    # Stories of one section share one section object.
+    assert cards[0].primary_section is cards[1].primary_section
+    Article.objects.filter(pk=stories[0].pk).update(embargo_until=timezone.now() + timedelta(hours=1))
+    assert [card.pk for card in reading.cards([stories[0].pk, stories[1].pk])] == [stories[1].pk]
+
+
 def test_a_query_that_drops_its_parameter_is_refused_when_prepared():
     ignores = PreparedQuery(Article, lambda slug: Article.objects.all(), slug=str)
     with pytest.raises(PreparedQueryError, match="slug"):
