@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import (
+    CARD_FIELDS,
     Article,
     Authorship,
     Correction,
@@ -116,19 +117,8 @@ class Card:
     """
 
     __slots__ = ("pk", "headline", "slug", "dek", "status", "published_at", "embargo_until", "primary_section")
-    columns = (
-        "pk",
-        "headline",
-        "slug",
-        "dek",
-        "status",
-        "published_at",
-        "embargo_until",
-        "primary_section_id",
-        "primary_section__name",
-        "primary_section__slug",
-        "primary_section__path",
-    )
+    # The model's card fields (for_listing), led by the keys of the story and its section.
+    columns = ("pk", "primary_section_id", *CARD_FIELDS)
 
     def __init__(self, pk, headline, slug, dek, status, published_at, embargo_until, section):
         self.pk, self.headline, self.slug, self.dek = pk, headline, slug, dek
@@ -149,7 +139,7 @@ def as_cards(rows):
     """Return Card objects for rows of Card.columns; stories of one section share its CardSection."""
     sections = {}
     cards = []
-    for pk, headline, slug, dek, status, published_at, embargo_until, section_pk, *section in rows:
+    for pk, section_pk, headline, slug, dek, status, published_at, embargo_until, *section in rows:
         where = sections.get(section_pk)
         if where is None:
             where = sections[section_pk] = CardSection(section_pk, *section)
