@@ -56,26 +56,32 @@ def split_blocks(html):
 
 @dataclass
 class Segment:
-    """A body block, with the read-more links that follow it."""
+    """A run of body blocks, with the read-more links that follow it."""
 
     html: str
     links: list = field(default_factory=list)
 
 
 def body_segments(body, read_more_links, *, dateline=""):
-    """Return the body as blocks, each followed by the read-more links anchored after it."""
+    """Return the body as runs of blocks, each run followed by the read-more links anchored after it.
+
+    A story without read-more links is one segment: the template loops once, not once a paragraph.
+    """
     blocks = split_blocks(clean_html(body))
     if dateline and blocks and blocks[0].startswith("<p>"):
         blocks[0] = format_html('<p><span class="dateline">{} —</span> ', dateline) + blocks[0][3:]
-    blocks = [mark_safe(block) for block in blocks]  # sanitized above; the dateline is escaped
-    segments = [Segment(html=block) for block in blocks]
-    leading = []
+    leading, anchored = [], {}
     for link in read_more_links:
         anchor = link.anchor_block or 0
-        if anchor <= 0 or not segments:
+        if anchor <= 0 or not blocks:
             leading.append(link)
         else:
-            segments[min(anchor, len(segments)) - 1].links.append(link)
-    if leading:
-        segments.insert(0, Segment(html="", links=leading))
+            anchored.setdefault(min(anchor, len(blocks)), []).append(link)
+    segments = [Segment(html="", links=leading)] if leading else []
+    start = 0
+    for end in sorted({*anchored, len(blocks)}):
+        if end > start:
+            # Sanitized above; the dateline is escaped.
+            segments.append(Segment(html=mark_safe("\n".join(blocks[start:end])), links=anchored.get(end, [])))  # noqa: S308
+        start = end
     return segments

@@ -8,7 +8,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.rendering import split_blocks
+from articles.rendering import body_segments, split_blocks
 from articles.sanitize import clean_html
 from articles.templatetags.newsroom import jsonld, reader_datetime
 
@@ -76,3 +76,27 @@ def test_jsonld_cannot_close_its_script_element():
     assert html.count("</script>") == 1
     assert "\\u003C/script\\u003E" in html
     assert "\\u0026" in html and "\\u003C!--" in html
+
+
+def read_more(anchor, title):
+    return type("Link", (), {"anchor_block": anchor, "title": title})()
+
+
+def test_body_segments_run_the_blocks_between_read_more_links_together():
+    body = "".join(f"<p>Paragraph {n}.</p>" for n in range(1, 6))
+    links = [
+        read_more(2, "after two"),
+        read_more(0, "before all"),
+        read_more(9, "past the end"),
+        read_more(2, "also two"),
+    ]
+    segments = body_segments(body, links, dateline="BEIRUT")
+    assert [(s.html, [link.title for link in s.links]) for s in segments] == [
+        ("", ["before all"]),
+        ('<p><span class="dateline">BEIRUT —</span> Paragraph 1.</p>\n<p>Paragraph 2.</p>', ["after two", "also two"]),
+        ("<p>Paragraph 3.</p>\n<p>Paragraph 4.</p>\n<p>Paragraph 5.</p>", ["past the end"]),
+    ]
+    # Without read-more links the whole body is one segment; an empty body is none.
+    assert [s.html for s in body_segments(body, [])] == ["\n".join(f"<p>Paragraph {n}.</p>" for n in range(1, 6))]
+    assert body_segments("", []) == []
+    assert [link.title for s in body_segments("", [read_more(3, "kept")]) for link in s.links] == ["kept"]
