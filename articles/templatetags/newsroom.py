@@ -69,7 +69,7 @@ def reader_date(value, month_name=None):
     """Return a local time as readers see it on cards ("5 March 2025, 14:05"), without the date filter's
     per-character formatter: list pages format dozens of these."""
     month = month_name(value.month) if month_name else MONTHS[value.month]
-    return f"{value.day} {month} {value.year}, {value:%H:%M}"
+    return f"{value.day} {month} {value.year}, {value.hour:02d}:{value.minute:02d}"
 
 
 class _CardWriter:
@@ -107,7 +107,7 @@ class _CardWriter:
             f"  {self.kicker(article.primary_section)}\n"
             f'  <h{level} class="card-headline"><a href="{escape(article.get_absolute_url())}">'
             f"{text(article.headline)}</a></h{level}>{dek}\n"
-            f'  <p class="meta"><time datetime="{published.replace(microsecond=0).isoformat()}">'
+            f'  <p class="meta"><time datetime="{published.isoformat(timespec="seconds")}">'
             f"{reader_date(published, self.month_name)}</time></p>\n"
             "</article>"
         )
