@@ -147,6 +147,11 @@ def as_cards(rows):
     return cards
 
 
+def cards_of(queryset, start, stop):
+    """Return rows start to stop of a for_listing() queryset as cards, in one query."""
+    return as_cards(queryset.values_list(*Card.columns)[start:stop])
+
+
 LATEST = PreparedQuery(
     Article,
     lambda now, start, stop: Article.objects.published(now=now).for_listing().values_list(*Card.columns)[start:stop],

@@ -44,8 +44,8 @@ class PublishedArticlesMixin:
         return self.published_articles()
 
     def page_rows(self, start, stop):
-        """Return the rows from start to stop of the list; pages on a prepared query (reading.py) override it."""
-        return list(self.object_list[start:stop])
+        """Return the cards from start to stop of the list; pages on a prepared query (reading.py) override it."""
+        return reading.cards_of(self.object_list, start, stop)
 
     def paginate_queryset(self, queryset, page_size):
         # Counting every public story on each request costs more than the page itself at scale.
@@ -321,7 +321,9 @@ class PersonDetailView(PublishedArticlesMixin, ListView):
         written = self.published_articles().filter(
             pk__in=Authorship.objects.filter(person=self.person).values("article_id")
         )
-        context["written"] = slice_page(written, self.request, self.paginate_by, param="by_page")
+        context["written"] = slice_page(
+            lambda start, stop: reading.cards_of(written, start, stop), self.request, self.paginate_by, param="by_page"
+        )
         return context
 
 
