@@ -55,13 +55,13 @@ TOP_SECTIONS = PreparedQuery(
 
 
 @functools.cache
-def _sections_at(depth):
-    """Return the prepared query for a section trail this deep: one parameter slot per path."""
+def _menu_and_trail(depth):
+    """Return the prepared query for the top-level sections and a trail this deep: one slot per path."""
     return PreparedQuery(
         Section,
-        lambda **paths: Section.objects.filter(path__in=[paths[f"p{i}"] for i in range(depth)]).only(
-            "name", "path", "slug"
-        ),
+        lambda **paths: Section.objects.filter(
+            Q(parent__isnull=True) | Q(path__in=[paths[f"p{i}"] for i in range(depth)])
+        ).only("name", "path", "slug", "parent"),
         **{f"p{i}": str for i in range(depth)},
     )
 
@@ -89,9 +89,13 @@ def top_sections():
     return TOP_SECTIONS()
 
 
-def sections_by_path(paths):
-    """Return the sections at these paths, in one query."""
-    return _sections_at(len(paths))(**{f"p{i}": path for i, path in enumerate(paths)})
+def menu_and_trail(section):
+    """Return the top-level sections in menu order and the trail from the top down to section, in one query."""
+    segments = section.path.split("/")
+    paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
+    rows = _menu_and_trail(len(paths))(**{f"p{i}": path for i, path in enumerate(paths)})
+    by_path = {row.path: row for row in rows}
+    return [row for row in rows if row.parent_id is None], [by_path[path] for path in paths if path in by_path]
 
 
 class CardSection:

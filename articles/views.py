@@ -111,17 +111,9 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["section"] = self.section
-        context["breadcrumbs"] = section_trail(self.section)
+        context["nav_sections"], context["breadcrumbs"] = reading.menu_and_trail(self.section)
         context["subsections"] = reading.subsections(self.section)
         return context
-
-
-def section_trail(section):
-    """Return the section and those above it, outermost first, in one query."""
-    segments = section.path.split("/")
-    paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
-    by_path = {s.path: s for s in reading.sections_by_path(paths)}
-    return [by_path[p] for p in paths if p in by_path]
 
 
 def can_preview(user):
@@ -186,7 +178,7 @@ class ArticleDetailView(DetailView):
         for tag in tags:
             tag.url = fast_reverse("articles:tag-detail", slug=tag.slug)
         corrections = parts["corrections"]
-        trail = section_trail(article.primary_section)
+        nav_sections, trail = reading.menu_and_trail(article.primary_section)
         request = self.request
         summary = article.seo_description or article.dek
         context["preview"] = not article.is_public()
@@ -198,6 +190,7 @@ class ArticleDetailView(DetailView):
             tags=tags,
             corrections=corrections,
             breadcrumbs=trail,
+            nav_sections=nav_sections,
             canonical_url=request.build_absolute_uri(article.get_absolute_url()),
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
             section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),

@@ -104,6 +104,19 @@ def test_cards_carry_what_the_model_would_give_a_card():
     assert [card.pk for card in reading.cards([stories[0].pk, stories[1].pk])] == [stories[1].pk]
 
 
+def test_menu_and_trail_come_from_one_query(django_assert_num_queries):
+    world = make_section(slug="world", path="world", name="World", position=2)
+    news = make_section(slug="news", path="news", name="News", position=1)
+    asia = make_section(slug="asia", path="world/asia", name="Asia", parent=world)
+    east = make_section(slug="east", path="world/asia/east", name="East Asia", parent=asia)
+    make_section(slug="europe", path="world/europe", name="Europe", parent=world)
+    with django_assert_num_queries(1):
+        menu, trail = reading.menu_and_trail(east)
+    assert [s.name for s in menu] == ["News", "World"]  # top level only, in menu order
+    assert [s.name for s in trail] == ["World", "Asia", "East Asia"]
+    assert reading.menu_and_trail(news) == ([news, world], [news])
+
+
 def test_a_query_that_drops_its_parameter_is_refused_when_prepared():
     ignores = PreparedQuery(Article, lambda slug: Article.objects.all(), slug=str)
     with pytest.raises(PreparedQueryError, match="slug"):

@@ -108,8 +108,8 @@ def _article_with(n):
 @pytest.mark.parametrize("n", [1, 6])
 def test_article_page_query_count_does_not_grow_with_its_content(client, django_assert_num_queries, n):
     article = _article_with(n)
-    # article, authors, mentions, links, tags, corrections, pending-link lookup, breadcrumb sections, nav
-    with django_assert_num_queries(9):
+    # article, authors, mentions, links, tags, corrections, pending-link lookup, nav and breadcrumb trail
+    with django_assert_num_queries(8):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -125,7 +125,7 @@ def test_list_pages_query_count_does_not_grow(client, django_assert_num_queries,
     # page, top-level sections (nav and blocks), the recent window's ids, the blocks' cards
     with django_assert_num_queries(4):
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(5):  # section, page, breadcrumb trail, subsections, nav
+    with django_assert_num_queries(4):  # section, page, nav and breadcrumb trail, subsections
         assert client.get("/world/").status_code == 200
     with django_assert_num_queries(4):  # person, stories mentioning, stories written, nav
         assert client.get("/people/someone/").status_code == 200
