@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
-from articles.models import Article, Authorship, Person, Section
+from articles.models import Article, Authorship, Person, Section, TaggedArticle
 
 FEED_LENGTH = 30
 
@@ -44,7 +44,12 @@ class ArticleFeed(Feed):
         queryset = (
             Article.objects.published()
             .for_story()
-            .prefetch_related(Prefetch("authorships", queryset=Authorship.objects.select_related("person")), "tags")
+            .defer("body")  # a feed item carries the standfirst, not the story
+            .prefetch_related(
+                Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
+                # Through the taggings: prefetching taggit's manager built a queryset per story (5 ms a feed).
+                Prefetch("tagged_items", queryset=TaggedArticle.objects.select_related("tag").order_by("pk")),
+            )
             .order_by("-published_at", "-pk")
         )
         return self.filter_articles(queryset, obj)[:FEED_LENGTH]
@@ -78,7 +83,7 @@ class ArticleFeed(Feed):
         return self.request.build_absolute_uri(authors[0].person.get_absolute_url()) if authors else None
 
     def item_categories(self, item):
-        return [item.primary_section.name, *(tag.name for tag in item.tags.all())]
+        return [item.primary_section.name, *(tagging.tag.name for tagging in item.tagged_items.all())]
 
     def item_enclosures(self, item):
         image = item.lead_image

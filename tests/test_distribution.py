@@ -122,6 +122,14 @@ def test_feed_queries_do_not_grow_with_stories(client, django_assert_num_queries
         assert client.get("/feeds/sections/world/atom.xml").status_code == 200
 
 
+def test_feed_categories_are_the_section_then_the_tags_in_the_order_they_were_given(client):
+    article = make_article(primary_section=make_section(name="World", slug="world"))
+    for name in ("Zeta", "Alpha", "Mu"):
+        article.tags.add(name)
+    entry = feedparser.parse(client.get("/feeds/rss.xml").content).entries[0]
+    assert [tag.term for tag in entry.tags] == ["World", "Zeta", "Alpha", "Mu"]
+
+
 def test_unknown_feed_objects_are_not_found(client):
     assert client.get("/feeds/tags/nope/rss.xml").status_code == 404
     assert client.get("/feeds/sections/nope/rss.xml").status_code == 404
