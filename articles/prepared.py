@@ -9,6 +9,7 @@ makes them, with the backend's converters applied.
 """
 
 import datetime
+import re
 import threading
 from collections import OrderedDict
 
@@ -35,6 +36,27 @@ def _sample(kind, index):
     raise PreparedQueryError(f"parameters of type {kind.__name__} are not supported")
 
 
+# A placeholder as Django writes them ("format" style); "%%s" is a literal "%s".
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
+
+
+def _named_placeholders(sql, count):
+    """Return the SQL with its "%s" placeholders named %(p0)s, %(p1)s … and the names, once per query.
+
+    Django's SQLite backend turns "%s" into "?" with a regular expression on every execute: 13 ns a
+    character, 20 µs for a story's query. Named ("pyformat") placeholders take one % operation instead,
+    and every backend accepts them. If the count does not add up, the SQL stays as it was.
+    """
+    names = [f"p{index}" for index in range(count)]
+    pieces = _PLACEHOLDER.split(sql)
+    if len(pieces) != count + 1:
+        return sql, None
+    named = pieces[0]
+    for name, piece in zip(names, pieces[1:], strict=True):
+        named += f"%({name})s" + piece
+    return named, names
+
+
 class _Compiled:
     """The SQL, parameter slots and row machinery of one queryset shape on one connection."""
 
@@ -42,8 +64,8 @@ class _Compiled:
         self.connection = connection
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
-        self.sql = sql
         self.params = list(params)
+        self.sql, self.names = _named_placeholders(sql, len(self.params))
         self.slots = []  # (position, name, how): how is "exact" or "startswith"
         for name, value in samples.items():
             adapted = self._adapt(value)
@@ -91,7 +113,7 @@ class _Compiled:
             else:
                 params[position] = self._adapt(value)
         with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
+            cursor.execute(self.sql, dict(zip(self.names, params, strict=True)) if self.names else params)
             rows = cursor.fetchall()
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles import reading
 from articles.models import Article, Section
-from articles.prepared import PreparedQuery, PreparedQueryError
+from articles.prepared import PreparedQuery, PreparedQueryError, _named_placeholders
 from tests.factories import add_author, add_link, add_mention, make_article, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,25 @@ def test_a_query_that_drops_its_parameter_is_refused_when_prepared():
 def test_values_of_the_wrong_type_are_refused():
     with pytest.raises(TypeError, match="slug must be str"):
         reading.STORY(slug=42, now=timezone.now())
+
+
+def test_placeholders_are_named_once_and_literal_percent_signs_are_left_alone():
+    sql = "SELECT a FROM t WHERE b = %s AND c LIKE '50%%s' AND d IN (%s, %s)"
+    assert _named_placeholders(sql, 3) == (
+        "SELECT a FROM t WHERE b = %(p0)s AND c LIKE '50%%s' AND d IN (%(p1)s, %(p2)s)",
+        ["p0", "p1", "p2"],
+    )
+    # A count that does not add up leaves the SQL as Django wrote it.
+    assert _named_placeholders(sql, 2) == (sql, None)
+
+
+def test_a_prepared_query_answers_like_the_orm_with_a_percent_in_a_value():
+    section = make_section(slug="pct", path="pct")
+    wanted = make_article(primary_section=section, headline="100% sure")
+    make_article(primary_section=section, headline="Unsure")
+    titled = PreparedQuery(
+        Article, lambda text: Article.objects.filter(headline__startswith=text).order_by("pk"), text=str
+    )
+    assert [a.pk for a in titled(text="100% s")] == [wanted.pk]
+    assert titled(text="%") == []  # a literal "%", not a wildcard
+    assert [a.pk for a in titled(text="Uns")] == [a.pk for a in Article.objects.filter(headline__startswith="Uns")]
