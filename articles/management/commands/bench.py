@@ -6,6 +6,8 @@ served by WhiteNoise from the same server, and each page's ratio to that file.
 """
 
 import http.client
+import io
+import json
 import os
 import re
 import shutil
@@ -13,11 +15,13 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
@@ -43,8 +47,14 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8, help="Concurrent connections (default 8).")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
         parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+        parser.add_argument(
+            "--wire-files",
+            type=int,
+            default=200,
+            help="Wire files for the fixture figures (default 200; 0 skips them).",
+        )
 
-    def handle(self, *args, duration, connections, workers, client, **options):
+    def handle(self, *args, duration, connections, workers, client, wire_files, **options):
         if not Article.objects.published().exists():
             raise CommandError("no published stories: run generate_demo --articles N first")
         use_wrk = client == "wrk" or (client == "auto" and shutil.which("wrk"))
@@ -89,6 +99,62 @@ class Command(BaseCommand):
                         )
                     )
         self.table(rows)
+        if wire_files:
+            self.fixture_figures(wire_files)
+
+    def fixture_figures(self, files):
+        """Print wire files per second through build_fixtures and rows per second through loaddata.
+
+        The committed wire copy, repeated under new wire ids and headlines, goes through build_fixtures
+        in this process; the fixture then loads into a new, empty SQLite database in another.
+        """
+        wire = sorted((Path(settings.BASE_DIR) / "fixtures" / "wire").glob("*.txt"))
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch = Path(scratch)
+            (scratch / "wire").mkdir()
+            for n in range(files):
+                headline, rest = wire[n % len(wire)].read_text(encoding="utf-8").split("\n", 1)
+                copy = scratch / "wire" / f"{n:04d}_bench{n:08x}.txt"
+                copy.write_text(f"{headline} ({n})\n{rest}", encoding="utf-8")
+            fixture = scratch / "bench.json"
+            started = time.perf_counter()
+            call_command(
+                "build_fixtures",
+                str(scratch / "wire"),
+                f"--output={fixture}",
+                "--section=news/bench",
+                "--published-at=2025-07-25T10:00:00Z",
+                "--no-progress",
+                stdout=io.StringIO(),
+            )
+            built = time.perf_counter() - started
+            rows = len(json.loads(fixture.read_text(encoding="utf-8")))
+            env = {
+                **os.environ,
+                "DATABASE_URL": f"sqlite:///{scratch / 'load.sqlite3'}",
+                "DJANGO_CONTENT_VERSION_FILE": str(scratch / "content-version"),
+                "REDIS_URL": "",
+            }
+            manage = [sys.executable, "manage.py"]
+            subprocess.run([*manage, "migrate", "-v", "0"], cwd=settings.BASE_DIR, env=env, check=True)
+            timed_load = (
+                "import time; from django.core.management import call_command; started = time.perf_counter(); "
+                f"call_command('loaddata', {str(fixture)!r}, verbosity=0); print(time.perf_counter() - started)"
+            )
+            loaded = subprocess.run(
+                [*manage, "shell", "-c", timed_load],
+                cwd=settings.BASE_DIR,
+                env=env,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            seconds = float(loaded.stdout.strip().splitlines()[-1])
+        self.stdout.write(
+            f"\nFixtures: build_fixtures turned {files} wire files into {rows:,} rows in {built:.2f} s "
+            f"({files / built:,.0f} files/s); loaddata loaded them into an empty SQLite database in {seconds:.2f} s "
+            f"({rows / seconds:,.0f} rows/s)."
+        )
 
     def pages(self):
         article = Article.objects.published().select_related("primary_section").order_by("-published_at").first()
