@@ -6,6 +6,11 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
+        from taggit.models import Tag
+
+        from articles import models, natural_keys
         from articles.cache import connect_invalidation
 
         connect_invalidation()
+        # The rows fixtures refer to by natural key, remembered as a load saves them.
+        natural_keys.connect(models.Section, models.Person, models.Image, models.Article, Tag)

@@ -9,6 +9,8 @@ Signals are used here, not for core logic, because loaddata and every other writ
 version too, and raw fixture loads call no model method.
 """
 
+import contextlib
+import contextvars
 import hashlib
 import os
 import time
@@ -55,8 +57,33 @@ def content_version():
         return _version_file().stat().st_mtime_ns
 
 
+_deferred = contextvars.ContextVar("content_version_deferred", default=None)
+
+
+@contextlib.contextmanager
+def one_bump_after():
+    """Bump the content version once when the block ends, not once per row written inside it.
+
+    For bulk writers such as loaddata: 4,000 rows wrote the version file 4,000 times (a fifth of
+    the load's time), and every one of those bumps came before the load's transaction committed.
+    """
+    writes = []
+    token = _deferred.set(writes)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        if writes:
+            bump_content_version()
+
+
 def bump_content_version(**kwargs):
     """Make every cached page stale: the next request for each builds it again."""
+    writes = _deferred.get()
+    if writes is not None:
+        if not writes:
+            writes.append(True)
+        return
     if not _shared_cache():
         path = _version_file()
         path.parent.mkdir(parents=True, exist_ok=True)

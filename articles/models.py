@@ -13,7 +13,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles import images
+from articles import images, natural_keys
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
 from articles.urlcache import fast_reverse
@@ -70,7 +70,7 @@ def new_image_key():
 
 class SectionManager(models.Manager):
     def get_by_natural_key(self, path):
-        return self.get(path=path)
+        return natural_keys.find(self, path, path=path)
 
     def ensure(self, path, name=None):
         """Return the section at path, creating it and any missing parents; name is the last one's."""
@@ -156,7 +156,7 @@ class Section(models.Model):
 
 class ImageManager(models.Manager):
     def get_by_natural_key(self, key):
-        return self.get(key=key)
+        return natural_keys.find(self, key, key=key)
 
 
 class Image(models.Model):
@@ -234,7 +234,7 @@ class Image(models.Model):
 
 class PersonManager(models.Manager):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.find(self, slug, slug=slug)
 
 
 class Person(models.Model):
@@ -356,7 +356,7 @@ class ArticleQuerySet(models.QuerySet):
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, guid):
-        return self.get(guid=guid)
+        return natural_keys.find(self, guid, guid=guid)
 
 
 class Article(models.Model):
@@ -571,7 +571,7 @@ class Authorship(models.Model):
         return f"{self.person} ({self.get_role_display()})"
 
     def natural_key(self):
-        return (self.article.guid, self.person.slug)
+        return (natural_keys.related(self, "article").guid, natural_keys.related(self, "person").slug)
 
     natural_key.dependencies = ["articles.article", "articles.person"]
 
@@ -596,7 +596,7 @@ class Mention(models.Model):
         return f"{self.title} {self.person}".strip()
 
     def natural_key(self):
-        return (self.article.guid, self.person.slug)
+        return (natural_keys.related(self, "article").guid, natural_keys.related(self, "person").slug)
 
     natural_key.dependencies = ["articles.article", "articles.person"]
 
@@ -612,7 +612,7 @@ class TaggedArticle(TaggedItemBase):
         ]
 
     def natural_key(self):
-        return (self.content_object.guid, self.tag.name)
+        return (natural_keys.related(self, "content_object").guid, natural_keys.related(self, "tag").name)
 
     natural_key.dependencies = ["articles.article", "taggit.tag"]
 
@@ -678,7 +678,7 @@ class RelatedLink(models.Model):
             self.url = search_url(self.title)
 
     def natural_key(self):
-        return (self.article.guid, self.position)
+        return (natural_keys.related(self, "article").guid, self.position)
 
     natural_key.dependencies = ["articles.article"]
 
@@ -725,7 +725,7 @@ class Correction(models.Model):
             ).update(updated_at=self.published_at, last_modified=now_ms())
 
     def natural_key(self):
-        return (self.article.guid, self.published_at)
+        return (natural_keys.related(self, "article").guid, self.published_at)
 
     natural_key.dependencies = ["articles.article"]
 
@@ -758,7 +758,7 @@ class StatusChange(models.Model):
         return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
 
     def natural_key(self):
-        return (self.article.guid, self.at)
+        return (natural_keys.related(self, "article").guid, self.at)
 
     natural_key.dependencies = ["articles.article"]
 

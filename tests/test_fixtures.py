@@ -93,6 +93,46 @@ def test_loading_the_seed_twice_changes_nothing(seed):
     assert full_dump() == before
 
 
+def test_a_load_fetches_each_story_it_refers_to_once(db):
+    """Bylines, mentions, tags and links name their story by guid; the load looks it up once, not per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = json.loads(SEED_FIXTURE.read_text(encoding="utf-8"))
+    guid = next(row["fields"]["guid"] for row in rows if row["model"] == "articles.article")
+    children = [row for row in rows if row["model"] != "articles.article" and guid in json.dumps(row["fields"])]
+    assert len(children) >= 10  # the seed's bylines, mentions, tags and links
+    with CaptureQueriesContext(connection) as queries:
+        call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
+    # The story itself, looked up by guid (each byline's own existence check joins it instead).
+    story_lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith('SELECT "articles_article"."id"') and "JOIN" not in q["sql"]
+    ]
+    assert len(story_lookups) == 1, story_lookups
+    # And the rows are all there, as a load without the memo gives them.
+    assert Article.objects.get().mentions.count() == sum(row["model"] == "articles.mention" for row in rows)
+
+
+def test_a_load_bumps_the_content_version_once_after_loading(db, monkeypatch):
+    from articles import cache as page_cache
+
+    before = page_cache.content_version()
+    seen = []
+    real_bump = page_cache.bump_content_version
+
+    def bump(**kwargs):
+        seen.append(page_cache.content_version())  # what readers' pages were keyed by until now
+        real_bump(**kwargs)
+
+    monkeypatch.setattr(page_cache, "bump_content_version", bump)
+    call_command("loaddata", str(SEED_FIXTURE), verbosity=0)
+    # One bump for the whole load, and no row's save had bumped the version before it.
+    assert seen == [before]
+    assert page_cache.content_version() != before
+
+
 @pytest.mark.django_db(transaction=True)  # flush cannot run inside a test transaction on PostgreSQL
 def test_dumpdata_flush_loaddata_round_trip_loses_nothing(seed, tmp_path):
     seed.tags.add("Hand-added tag")

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.commands import loaddata
 from django.db import IntegrityError, models
 
+from articles import natural_keys
+from articles.cache import one_bump_after
 from articles.dbstats import refresh_statistics
 
 RACE_RETRIES = 3
@@ -25,7 +27,10 @@ class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
         for attempt in range(1, RACE_RETRIES + 1):
             try:
-                result = super().handle(*fixture_labels, **options)
+                # The version is bumped once, after the load has committed (or failed); rows found by
+                # natural key are fetched once per attempt, and forgotten if the attempt rolls back.
+                with one_bump_after(), natural_keys.remembering():
+                    result = super().handle(*fixture_labels, **options)
             except IntegrityError as exc:
                 # Another import of the same rows committed first; our transaction rolled back whole.
                 # Loading again finds those rows by their natural keys and updates them instead.
