@@ -320,15 +320,22 @@ CARD_FIELDS = (
 )
 
 
+def public_q(prefix="", *, now=None):
+    """Return the condition for stories a reader may see, on the story at prefix ("article__", …) or on articles.
+
+    For rows that belong to a story (bylines, tags) it goes into one filter() with their other
+    conditions, so that all of it holds for the same story.
+    """
+    now = now or timezone.now()
+    return (Q(**{f"{prefix}embargo_until__isnull": True}) | Q(**{f"{prefix}embargo_until__lte": now})) & Q(
+        **{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": now}
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """Return the articles a reader may see: published, due, and out of embargo."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(embargo_until__isnull=True) | Q(embargo_until__lte=now),
-            status=Article.Status.PUBLISHED,
-            published_at__lte=now,
-        )
+        return self.filter(public_q(now=now))
 
     def for_listing(self):
         """Return the rows with what an article card shows, in one query, newest first.

@@ -219,6 +219,30 @@ def test_stories_sitemap_pages_list_every_public_story_once_newest_first(client,
     assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
+def test_people_and_tags_sitemaps_list_only_those_on_public_stories(client):
+    now = timezone.now()
+    public = make_article()
+    draft = make_article(status=Article.Status.DRAFT, published_at=None)
+    embargoed = make_article(embargo_until=now + timedelta(hours=2))
+    scheduled = make_article(published_at=now + timedelta(hours=2))
+    on_public = [
+        add_author(public, make_person(slug="writes-public")).person,
+        add_mention(public, make_person(slug="named-public")).person,
+    ]
+    both = make_person(slug="draft-and-public")
+    add_author(draft, both)
+    add_mention(public, both)
+    for story, slug in ((draft, "draft-only"), (embargoed, "embargoed-only"), (scheduled, "scheduled-only")):
+        add_author(story, make_person(slug=f"{slug}-writer"))
+        add_mention(story, make_person(slug=f"{slug}-named"))
+    public.tags.add("Shown")
+    draft.tags.add("Shown", "Draft only")
+    embargoed.tags.add("Embargoed only")
+    people = re.findall(r"/people/([^/]+)/", client.get("/sitemap-people.xml").content.decode())
+    assert people == sorted([*(p.slug for p in on_public), both.slug])
+    assert re.findall(r"/tags/([^/]+)/", client.get("/sitemap-tags.xml").content.decode()) == ["shown"]
+
+
 def test_news_sitemap_is_left_out_while_no_story_is_recent(client):
     make_article(published_at=timezone.now() - timedelta(days=3))
     assert client.get("/sitemap-news.xml").status_code == 404
