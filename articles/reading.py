@@ -9,6 +9,7 @@ import functools
 
 from django.db.models import Q
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import (
     CARD_FIELDS,
@@ -16,6 +17,7 @@ from articles.models import (
     Authorship,
     Correction,
     Mention,
+    Person,
     RelatedLink,
     Section,
     TaggedArticle,
@@ -173,6 +175,39 @@ SECTION_LATEST = PreparedQuery(
     section=int,
     below=str,
 )
+TAG_LATEST = PreparedQuery(
+    Article,
+    lambda now, tag, start, stop: (
+        Article.objects.published(now=now)
+        .for_listing()
+        .filter(tagged_items__tag_id=tag)
+        .values_list(*Card.columns)[start:stop]
+    ),
+    now=datetime.datetime,
+    tag=int,
+)
+
+
+def _by_person(link):
+    """Return the prepared list of public stories with a row of link (Authorship, Mention) for a person."""
+    return PreparedQuery(
+        Article,
+        lambda now, person, start, stop: (
+            Article.objects.published(now=now)
+            .for_listing()
+            # A semi-join rather than a join plus DISTINCT: the database stops at the page it needs.
+            .filter(pk__in=link.objects.filter(person_id=person).values("article_id"))
+            .values_list(*Card.columns)[start:stop]
+        ),
+        now=datetime.datetime,
+        person=int,
+    )
+
+
+WRITTEN_BY = _by_person(Authorship)
+MENTIONING = _by_person(Mention)
+PERSON_AT = PreparedQuery(Person, lambda slug: Person.objects.select_related("photo").filter(slug=slug)[:1], slug=str)
+TAG_AT = PreparedQuery(Tag, lambda slug: Tag.objects.filter(slug=slug)[:1], slug=str)
 RECENT_PATHS = PreparedQuery(
     Article,
     lambda now, size: (
@@ -211,6 +246,33 @@ def section_latest(section, start, stop, *, now=None):
     return as_cards(
         SECTION_LATEST(now=now or timezone.now(), section=section.pk, below=f"{section.path}/", start=start, stop=stop)
     )
+
+
+def tag_latest(tag, start, stop, *, now=None):
+    """Return the public stories with this tag, newest first, as cards."""
+    return as_cards(TAG_LATEST(now=now or timezone.now(), tag=tag.pk, start=start, stop=stop))
+
+
+def written_by(person, start, stop, *, now=None):
+    """Return the public stories with this person's byline, newest first, as cards."""
+    return as_cards(WRITTEN_BY(now=now or timezone.now(), person=person.pk, start=start, stop=stop))
+
+
+def mentioning(person, start, stop, *, now=None):
+    """Return the public stories that name this person, newest first, as cards."""
+    return as_cards(MENTIONING(now=now or timezone.now(), person=person.pk, start=start, stop=stop))
+
+
+def person_at(slug):
+    """Return the person with this slug, with their photo, or None."""
+    rows = PERSON_AT(slug=slug)
+    return rows[0] if rows else None
+
+
+def tag_at(slug):
+    """Return the tag with this slug, or None."""
+    rows = TAG_AT(slug=slug)
+    return rows[0] if rows else None
 
 
 def recent_paths(size, *, now=None):

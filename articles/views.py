@@ -14,16 +14,12 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from articles import reading, search, share_card, structured_data
 from articles.models import (
     Article,
     ArticleRedirect,
-    Authorship,
     Correction,
-    Mention,
-    Person,
     RelatedLink,
 )
 from articles.pagination import slice_page
@@ -304,18 +300,22 @@ class PersonDetailView(PublishedArticlesMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.person = get_object_or_404(Person.objects.select_related("photo"), slug=self.kwargs["slug"])
-        # A semi-join rather than a join plus DISTINCT: the database stops at the page it needs.
-        return self.published_articles().filter(pk__in=Mention.objects.filter(person=self.person).values("article_id"))
+        self.person = reading.person_at(self.kwargs["slug"])
+        if self.person is None:
+            raise Http404("No such person")
+        return Article.objects.none()  # the lists come from prepared queries (reading.py)
+
+    def page_rows(self, start, stop):
+        return reading.mentioning(self.person, start, stop)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["person"] = self.person
-        written = self.published_articles().filter(
-            pk__in=Authorship.objects.filter(person=self.person).values("article_id")
-        )
         context["written"] = slice_page(
-            lambda start, stop: reading.cards_of(written, start, stop), self.request, self.paginate_by, param="by_page"
+            lambda start, stop: reading.written_by(self.person, start, stop),
+            self.request,
+            self.paginate_by,
+            param="by_page",
         )
         return context
 
@@ -325,8 +325,13 @@ class TagDetailView(PublishedArticlesMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        return self.published_articles().filter(tagged_items__tag=self.tag)
+        self.tag = reading.tag_at(self.kwargs["slug"])
+        if self.tag is None:
+            raise Http404("No such tag")
+        return Article.objects.none()  # the list comes from page_rows
+
+    def page_rows(self, start, stop):
+        return reading.tag_latest(self.tag, start, stop)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -27,6 +27,9 @@ def hot_queries(section):
             now=now, section=section.pk, below=f"{section.path}/", start=0, stop=21
         ),
         "article": reading.STORY.build(slug="story-1", now=now),
+        "tag": reading.TAG_LATEST.build(now=now, tag=1, start=0, stop=21),
+        "person, bylines": reading.WRITTEN_BY.build(now=now, person=1, start=0, stop=21),
+        "person, mentions": reading.MENTIONING.build(now=now, person=1, start=0, stop=21),
         "read-more lookup": Article.objects.filter(headline_key__in=["a headline"]),
         "news sitemap": published.filter(published_at__gte=timezone.now()).order_by("-published_at")[:1000],
     }

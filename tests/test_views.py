@@ -206,6 +206,26 @@ def test_person_and_tag_pages_list_only_public_stories(client):
     assert "Envoy speaks" in tag_html and "Hidden draft" not in tag_html
 
 
+def test_person_and_tag_pages_page_through_their_lists_and_know_unknown_names(client):
+    person = make_person(name="Pat Pager", slug="pat")
+    now = timezone.now()
+    for hour in range(25):
+        story = make_article(headline=f"Story {hour:02d}", published_at=now - timedelta(hours=hour))
+        add_author(story, person)
+        add_mention(story, person)
+        story.tags.add("Paging")
+    # Both of the person's lists page on their own parameter; the tag page on ?page=.
+    older = client.get("/people/pat/", {"by_page": 2, "page": 2}).content.decode()
+    by, news = older.split('id="mentions-heading"')
+    assert re.findall(r"Story (\d\d)", by) == ["20", "21", "22", "23", "24"]
+    assert re.findall(r"Story (\d\d)", news) == ["20", "21", "22", "23", "24"]
+    newest = client.get("/tags/paging/").content.decode()
+    assert re.findall(r"Story (\d\d)", newest) == [f"{hour:02d}" for hour in range(20)]
+    assert client.get("/tags/paging/", {"page": 3}).status_code == 404
+    assert client.get("/people/nobody/").status_code == 404
+    assert client.get("/tags/nothing/").status_code == 404
+
+
 def test_search_finds_published_stories_only(client):
     make_article(headline="Ceasefire holds in the south")
     make_article(headline="Ceasefire draft", status=Article.Status.DRAFT, published_at=None)
