@@ -51,9 +51,7 @@ def _named_placeholders(sql, count):
     pieces = _PLACEHOLDER.split(sql)
     if len(pieces) != count + 1:
         return sql, None
-    named = pieces[0]
-    for name, piece in zip(names, pieces[1:], strict=True):
-        named += f"%({name})s" + piece
+    named = pieces[0] + "".join(f"%({name})s{piece}" for name, piece in zip(names, pieces[1:], strict=True))
     return named, names
 
 

@@ -68,10 +68,18 @@ def _menu_and_trail(depth):
     )
 
 
+def _first(rows):
+    return rows[0] if rows else None
+
+
+def _listed(query, now, **values):
+    """Return the cards of a prepared list of public stories, as of now (the present if None)."""
+    return as_cards(query(now=now or timezone.now(), **values))
+
+
 def published_story(slug, *, now=None):
     """Return the public story with this slug, with its section and lead picture, or None."""
-    rows = STORY(slug=slug, now=now or timezone.now())
-    return rows[0] if rows else None
+    return _first(STORY(slug=slug, now=now or timezone.now()))
 
 
 def story_parts(article):
@@ -238,41 +246,37 @@ def _cards(count):
 
 def latest(start, stop, *, now=None):
     """Return the public stories from start to stop, newest first, as cards."""
-    return as_cards(LATEST(now=now or timezone.now(), start=start, stop=stop))
+    return _listed(LATEST, now, start=start, stop=stop)
 
 
 def section_latest(section, start, stop, *, now=None):
     """Return the public stories of a section and the sections below it, newest first, as cards."""
-    return as_cards(
-        SECTION_LATEST(now=now or timezone.now(), section=section.pk, below=f"{section.path}/", start=start, stop=stop)
-    )
+    return _listed(SECTION_LATEST, now, section=section.pk, below=f"{section.path}/", start=start, stop=stop)
 
 
 def tag_latest(tag, start, stop, *, now=None):
     """Return the public stories with this tag, newest first, as cards."""
-    return as_cards(TAG_LATEST(now=now or timezone.now(), tag=tag.pk, start=start, stop=stop))
+    return _listed(TAG_LATEST, now, tag=tag.pk, start=start, stop=stop)
 
 
 def written_by(person, start, stop, *, now=None):
     """Return the public stories with this person's byline, newest first, as cards."""
-    return as_cards(WRITTEN_BY(now=now or timezone.now(), person=person.pk, start=start, stop=stop))
+    return _listed(WRITTEN_BY, now, person=person.pk, start=start, stop=stop)
 
 
 def mentioning(person, start, stop, *, now=None):
     """Return the public stories that name this person, newest first, as cards."""
-    return as_cards(MENTIONING(now=now or timezone.now(), person=person.pk, start=start, stop=stop))
+    return _listed(MENTIONING, now, person=person.pk, start=start, stop=stop)
 
 
 def person_at(slug):
     """Return the person with this slug, with their photo, or None."""
-    rows = PERSON_AT(slug=slug)
-    return rows[0] if rows else None
+    return _first(PERSON_AT(slug=slug))
 
 
 def tag_at(slug):
     """Return the tag with this slug, or None."""
-    rows = TAG_AT(slug=slug)
-    return rows[0] if rows else None
+    return _first(TAG_AT(slug=slug))
 
 
 def recent_paths(size, *, now=None):
@@ -292,8 +296,7 @@ def cards(pks, *, now=None):
 
 def section_at(path):
     """Return the section at this path, or None."""
-    rows = SECTION_AT(path=path)
-    return rows[0] if rows else None
+    return _first(SECTION_AT(path=path))
 
 
 def subsections(section):

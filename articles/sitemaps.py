@@ -37,9 +37,6 @@ class ArticleSitemap(Sitemap):
             .order_by("-published_at", "-pk")
         )
 
-    def lastmod(self, item):
-        return item.last_modified
-
     def get_urls(self, page=1, site=None, protocol=None):
         """Return the page's entries from plain rows, in one query.
 
@@ -57,7 +54,11 @@ class ArticleSitemap(Sitemap):
         base = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
         rows = self.items().values_list("primary_section__path", "published_at", "slug", "last_modified")
         urls = [
-            {"location": base + article_path(path, published_at, slug), "lastmod": modified, "changefreq": "daily"}
+            {
+                "location": base + article_path(path, published_at, slug),
+                "lastmod": modified,
+                "changefreq": self.changefreq,
+            }
             for path, published_at, slug, modified in rows[start : start + self.limit]
         ]
         if not urls and number > 1:
