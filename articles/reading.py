@@ -99,13 +99,27 @@ def top_sections():
     return TOP_SECTIONS()
 
 
+def section_links(sections):
+    """Return (address, name) of each section, as the navigation and breadcrumbs show them.
+
+    Templates unpack the pairs ({% for url, name in … %}): no attribute lookups or method calls per link.
+    """
+    return [(section.get_absolute_url(), section.name) for section in sections]
+
+
 def menu_and_trail(section):
-    """Return the top-level sections in menu order and the trail from the top down to section, in one query."""
+    """Return links to the top-level sections in menu order and the trail from the top down to section.
+
+    One query for both; each is a list of (address, name) pairs.
+    """
     segments = section.path.split("/")
     paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
     rows = _menu_and_trail(len(paths))(**{f"p{i}": path for i, path in enumerate(paths)})
     by_path = {row.path: row for row in rows}
-    return [row for row in rows if row.parent_id is None], [by_path[path] for path in paths if path in by_path]
+    return (
+        section_links(row for row in rows if row.parent_id is None),
+        section_links(by_path[path] for path in paths if path in by_path),
+    )
 
 
 class CardSection:

@@ -28,8 +28,8 @@ def lead_picture(article, request):
 
 
 def breadcrumbs(trail, request):
-    """Return a schema.org BreadcrumbList for the home page and the given sections, with the page itself last."""
-    items = [("Home", reverse("articles:home"))] + [(s.name, s.get_absolute_url()) for s in trail]
+    """Return a schema.org BreadcrumbList for the home page and the trail's (address, name) pairs, the page last."""
+    items = [("Home", reverse("articles:home"))] + [(name, url) for url, name in trail]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",

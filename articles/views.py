@@ -70,7 +70,7 @@ class HomeView(PublishedArticlesMixin, ListView):
         if context["page_obj"].number == 1:
             # The navigation lists the same top-level sections: fetch them once for both.
             sections = reading.top_sections()
-            context["nav_sections"] = sections
+            context["nav_sections"] = reading.section_links(sections)
             context["section_blocks"] = self.section_blocks(sections, exclude={a.pk for a in context["articles"]})
         return context
 

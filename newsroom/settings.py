@@ -66,8 +66,7 @@ MIDDLEWARE = [
     "articles.desk_timezone.DeskTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-    "articles.security.PermissionsPolicyMiddleware",
+    "articles.security.PolicyHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -112,9 +112,9 @@ def test_menu_and_trail_come_from_one_query(django_assert_num_queries):
     make_section(slug="europe", path="world/europe", name="Europe", parent=world)
     with django_assert_num_queries(1):
         menu, trail = reading.menu_and_trail(east)
-    assert [s.name for s in menu] == ["News", "World"]  # top level only, in menu order
-    assert [s.name for s in trail] == ["World", "Asia", "East Asia"]
-    assert reading.menu_and_trail(news) == ([news, world], [news])
+    assert menu == [("/news/", "News"), ("/world/", "World")]  # top level only, in menu order
+    assert trail == [("/world/", "World"), ("/world/asia/", "Asia"), ("/world/asia/east/", "East Asia")]
+    assert reading.menu_and_trail(news) == ([("/news/", "News"), ("/world/", "World")], [("/news/", "News")])
 
 
 def test_a_query_that_drops_its_parameter_is_refused_when_prepared():
