@@ -45,10 +45,26 @@ def _parts(model, *related, key="article_id", order=None):
     return PreparedQuery(model, build, article=int)
 
 
-AUTHORSHIPS = _parts(Authorship, "person")
-MENTIONS = _parts(Mention, "person")
+# Bylines, mentions and tags as plain rows: a story page shows only their names and addresses.
+AUTHORSHIPS = PreparedQuery(
+    Authorship,
+    lambda article: Authorship.objects.filter(article_id=article).values_list("person__slug", "person__name", "role"),
+    article=int,
+)
+MENTIONS = PreparedQuery(
+    Mention,
+    lambda article: Mention.objects.filter(article_id=article).values_list("person__slug", "person__name", "title"),
+    article=int,
+)
 LINKS = _parts(RelatedLink, "target_article__primary_section")
-TAGGINGS = _parts(TaggedArticle, "tag", key="content_object_id", order=["pk"])
+TAGGINGS = PreparedQuery(
+    TaggedArticle,
+    # In the order the tags were given, as the story's Topics and its feed entries list them.
+    lambda article: (
+        TaggedArticle.objects.filter(content_object_id=article).order_by("pk").values_list("tag__slug", "tag__name")
+    ),
+    article=int,
+)
 CORRECTIONS = _parts(Correction)
 TOP_SECTIONS = PreparedQuery(
     Section,
@@ -63,7 +79,7 @@ def _menu_and_trail(depth):
         Section,
         lambda **paths: Section.objects.filter(
             Q(parent__isnull=True) | Q(path__in=[paths[f"p{i}"] for i in range(depth)])
-        ).only("name", "path", "slug", "parent"),
+        ).values_list("path", "name", "parent_id"),
         **{f"p{i}": str for i in range(depth)},
     )
 
@@ -82,14 +98,32 @@ def published_story(slug, *, now=None):
     return _first(STORY(slug=slug, now=now or timezone.now()))
 
 
+@functools.cache
+def _role_labels():
+    # Built on first use: the labels are translations, not ready when this module is imported.
+    return {value: str(label).lower() for value, label in Authorship.Role.choices}
+
+
+def _person_url(slug):
+    return fast_reverse("articles:person-detail", slug=slug)
+
+
 def story_parts(article):
-    """Return the bylines, mentions, links, tags and corrections of a story, one prepared query each."""
+    """Return the bylines, mentions, links, tags and corrections of a story, one prepared query each.
+
+    Bylines are (address, name, role) with role empty for an author, mentions (address, name, title),
+    tags (address, name): the page unpacks them in its loops. Links and corrections are model instances.
+    """
     pk = article.pk
+    labels = _role_labels()
     return {
-        "authorships": AUTHORSHIPS(article=pk),
-        "mentions": MENTIONS(article=pk),
+        "authorships": [
+            (_person_url(slug), name, "" if role == Authorship.Role.AUTHOR else labels.get(role, role))
+            for slug, name, role in AUTHORSHIPS(article=pk)
+        ],
+        "mentions": [(_person_url(slug), name, title) for slug, name, title in MENTIONS(article=pk)],
         "links": LINKS(article=pk),
-        "tags": [tagging.tag for tagging in TAGGINGS(article=pk)],
+        "tags": [(fast_reverse("articles:tag-detail", slug=slug), name) for slug, name in TAGGINGS(article=pk)],
         "corrections": CORRECTIONS(article=pk),
     }
 
@@ -115,11 +149,15 @@ def menu_and_trail(section):
     segments = section.path.split("/")
     paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
     rows = _menu_and_trail(len(paths))(**{f"p{i}": path for i, path in enumerate(paths)})
-    by_path = {row.path: row for row in rows}
+    names = {path: name for path, name, _parent in rows}
     return (
-        section_links(row for row in rows if row.parent_id is None),
-        section_links(by_path[path] for path in paths if path in by_path),
+        [(_section_url(path), name) for path, name, parent in rows if parent is None],
+        [(_section_url(path), names[path]) for path in paths if path in names],
     )
+
+
+def _section_url(path):
+    return fast_reverse("articles:section-detail", path=path)
 
 
 class CardSection:

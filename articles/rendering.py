@@ -62,14 +62,25 @@ class Segment:
     links: list = field(default_factory=list)
 
 
+def with_dateline(html, dateline):
+    """Return html with the dateline ("GAZA CITY —") opening its first paragraph, escaped."""
+    if dateline and html.startswith("<p>"):
+        return format_html('<p><span class="dateline">{} —</span> ', dateline) + html[3:]
+    return html
+
+
 def body_segments(body, read_more_links, *, dateline=""):
     """Return the body as runs of blocks, each run followed by the read-more links anchored after it.
 
     A story without read-more links is one segment: the template loops once, not once a paragraph.
     """
+    if not read_more_links:
+        # Nothing to place between blocks: the body whole, without splitting it into blocks first.
+        html = clean_html(body).strip()
+        return [Segment(html=mark_safe(with_dateline(html, dateline)))] if html else []  # noqa: S308 - sanitized
     blocks = split_blocks(clean_html(body))
-    if dateline and blocks and blocks[0].startswith("<p>"):
-        blocks[0] = format_html('<p><span class="dateline">{} —</span> ', dateline) + blocks[0][3:]
+    if blocks:
+        blocks[0] = with_dateline(blocks[0], dateline)
     leading, anchored = [], {}
     for link in read_more_links:
         anchor = link.anchor_block or 0

@@ -40,15 +40,18 @@ def breadcrumbs(trail, request):
     }
 
 
-def news_article(article, request, *, authorships, mentions, tags, corrections):
-    """Return the schema.org NewsArticle for a public story."""
+def news_article(article, request, *, authorships, mentions, tags, corrections, picture=None):
+    """Return the schema.org NewsArticle for a public story.
+
+    authorships are (address, name, role), mentions (address, name, title) and tags (address, name), as
+    reading.story_parts gives them; picture is lead_picture()'s answer if the caller has it already.
+    """
     site = settings.NEWSROOM["SITE_NAME"]
     url = request.build_absolute_uri(article.get_absolute_url())
-    picture, width, height = lead_picture(article, request)
+    picture, width, height = picture or lead_picture(article, request)
     logo, logo_width, logo_height = LOGO
     authors = [
-        {"@type": "Person", "name": a.person.name, "url": request.build_absolute_uri(a.person.get_absolute_url())}
-        for a in authorships
+        {"@type": "Person", "name": name, "url": request.build_absolute_uri(url)} for url, name, _role in authorships
     ] or [{"@type": "Organization", "name": article.source or site, "url": request.build_absolute_uri("/")}]
     modified = max(filter(None, (article.updated_at, article.published_at)), default=None)
     data = {
@@ -75,7 +78,7 @@ def news_article(article, request, *, authorships, mentions, tags, corrections):
             },
         },
         "articleSection": article.primary_section.name,
-        "keywords": [tag.name for tag in tags],
+        "keywords": [name for _url, name in tags],
         "inLanguage": settings.NEWSROOM["SITE_LANGUAGE"],
         "isAccessibleForFree": True,
     }
@@ -87,11 +90,11 @@ def news_article(article, request, *, authorships, mentions, tags, corrections):
         data["mentions"] = [
             {
                 "@type": "Person",
-                "name": m.person.name,
-                "url": request.build_absolute_uri(m.person.get_absolute_url()),
-                **({"jobTitle": m.title} if m.title else {}),
+                "name": name,
+                "url": request.build_absolute_uri(url),
+                **({"jobTitle": title} if title else {}),
             }
-            for m in mentions
+            for url, name, title in mentions
         ]
     if corrections:
         data["correction"] = [

@@ -171,12 +171,11 @@ class ArticleDetailView(DetailView):
         resolve_pending_links(links, exclude=article)
         read_more = [link for link in links if link.kind == RelatedLink.Kind.READ_MORE]
         authorships, mentions, tags = parts["authorships"], parts["mentions"], parts["tags"]
-        for tag in tags:
-            tag.url = fast_reverse("articles:tag-detail", slug=tag.slug)
         corrections = parts["corrections"]
         nav_sections, trail = reading.menu_and_trail(article.primary_section)
         request = self.request
         summary = article.seo_description or article.dek
+        picture, width, height = structured_data.lead_picture(article, request)
         context["preview"] = not article.is_public()
         context.update(
             segments=body_segments(article.body, read_more, dateline=article.dateline),
@@ -195,10 +194,16 @@ class ArticleDetailView(DetailView):
             summary=truncate(summary, 300),
             description=truncate(summary, 160),
             social_description=truncate(summary, 200),
-            share_image=structured_data.lead_picture(article, request),
+            share_image={"url": picture, "width": width, "height": height},
             structured_data=[
                 structured_data.news_article(
-                    article, request, authorships=authorships, mentions=mentions, tags=tags, corrections=corrections
+                    article,
+                    request,
+                    authorships=authorships,
+                    mentions=mentions,
+                    tags=tags,
+                    corrections=corrections,
+                    picture=(picture, width, height),
                 ),
                 structured_data.breadcrumbs(trail, request),
             ],

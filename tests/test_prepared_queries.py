@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles import reading
-from articles.models import Article, Section
+from articles.models import Article, Authorship, Section
 from articles.prepared import PreparedQuery, PreparedQueryError, _named_placeholders
 from tests.factories import add_author, add_link, add_mention, make_article, make_image, make_section
 
@@ -49,13 +49,22 @@ def test_story_parts_match_the_orm_in_order_and_content():
     add_link(article, title="Inside", url="", target_article=other)
     article.tags.add("Cairo", "United Nations")
     other.tags.add("Lagos")
+    authors[0].role = Authorship.Role.PHOTOGRAPHER
+    authors[0].save()
     parts = reading.story_parts(article)
-    assert [a.pk for a in parts["authorships"]] == [a.pk for a in article.authorships.all()]
-    assert [a.pk for a in parts["authorships"]] == [authors[1].pk, authors[0].pk]
-    assert [(m.person.name, m.title) for m in parts["mentions"]] == [(mention.person.name, "Foreign Minister")]
+    # Bylines in the ORM's order, as (address, name, role): an author's role goes unsaid.
+    assert parts["authorships"] == [
+        (a.person.get_absolute_url(), a.person.name, "" if a.role == "author" else a.get_role_display().lower())
+        for a in article.authorships.all()
+    ]
+    assert parts["authorships"] == [
+        (authors[1].person.get_absolute_url(), authors[1].person.name, ""),
+        (authors[0].person.get_absolute_url(), authors[0].person.name, "photographer"),
+    ]
+    assert parts["mentions"] == [(mention.person.get_absolute_url(), mention.person.name, "Foreign Minister")]
     assert [link.title for link in parts["links"]] == ["Background", "Inside"]
     assert parts["links"][1].get_absolute_url() == other.get_absolute_url()
-    assert sorted(tag.name for tag in parts["tags"]) == ["Cairo", "United Nations"]
+    assert parts["tags"] == [("/tags/cairo/", "Cairo"), ("/tags/united-nations/", "United Nations")]
     assert parts["corrections"] == []
 
 

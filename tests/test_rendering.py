@@ -96,7 +96,10 @@ def test_body_segments_run_the_blocks_between_read_more_links_together():
         ('<p><span class="dateline">BEIRUT —</span> Paragraph 1.</p>\n<p>Paragraph 2.</p>', ["after two", "also two"]),
         ("<p>Paragraph 3.</p>\n<p>Paragraph 4.</p>\n<p>Paragraph 5.</p>", ["past the end"]),
     ]
-    # Without read-more links the whole body is one segment; an empty body is none.
-    assert [s.html for s in body_segments(body, [])] == ["\n".join(f"<p>Paragraph {n}.</p>" for n in range(1, 6))]
+    # Without read-more links the whole sanitized body is one segment, dateline included; an empty body is none.
+    assert [s.html for s in body_segments(body, [])] == [body]
+    assert [s.html for s in body_segments(body + "<script>x()</script>", [], dateline="BEIRUT")] == [
+        body.replace("<p>", '<p><span class="dateline">BEIRUT —</span> ', 1)
+    ]
     assert body_segments("", []) == []
     assert [link.title for s in body_segments("", [read_more(3, "kept")]) for link in s.links] == ["kept"]

@@ -52,6 +52,7 @@ def test_article_page_shows_what_a_reader_needs(client):
         body="<p>One.</p>\n<h2>A subheading</h2>\n<p>Two.</p>\n<p>Three.</p>",
     )
     add_author(article, make_person(name="Jane Reporter", slug="jane-reporter"))
+    add_author(article, make_person(name="Sam Lens", slug="sam-lens"), role="photographer", position=1)
     add_mention(article, make_person(name="Ron Dermer", slug="ron-dermer"), title="Israeli Minister")
     article.tags.add("Syria", "Paris")
     add_link(
@@ -67,7 +68,10 @@ def test_article_page_shows_what_a_reader_needs(client):
     assert "<h2>A subheading</h2>" in html
     # The read-more link sits right after the second block, before the third.
     assert html.index("A subheading") < html.index("Earlier story") < html.index("<p>Two.</p>")
-    assert '<a href="/people/jane-reporter/">Jane Reporter</a>' in html
+    assert (
+        '<p class="byline">By <a href="/people/jane-reporter/">Jane Reporter</a> and '
+        '<a href="/people/sam-lens/">Sam Lens</a> (photographer)</p>'
+    ) in html
     assert '<a href="/people/ron-dermer/">Ron Dermer</a><span class="person-title">, Israeli Minister</span>' in html
     assert '<a href="/tags/syria/">Syria</a>' in html
     assert '<a href="https://example.org/bg">Background</a>' in html
