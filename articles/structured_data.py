@@ -4,6 +4,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import strip_tags
+from django.utils.timezone import localtime
 
 from articles import share_card
 from articles.urlcache import fast_reverse
@@ -38,6 +39,46 @@ def breadcrumbs(trail, request):
             for i, (name, url) in enumerate(items, start=1)
         ],
     }
+
+
+def social_meta(article, *, title, description, social_description, url, picture, tags):
+    """Return the Open Graph and Twitter card properties of a story page as (attribute, name, content) rows.
+
+    Sharing sites read these to draw a story's card; picture is lead_picture()'s answer and tags are
+    (address, name) pairs. The meta_tags filter writes them out.
+    """
+    site = settings.NEWSROOM["SITE_NAME"]
+    image, width, height = picture
+    image_alt = (article.lead_image.alt_text if article.lead_image else "") or article.headline
+    rows = [
+        ("property", "og:type", "article"),
+        ("property", "og:site_name", site),
+        ("property", "og:title", title),
+        ("property", "og:description", description),
+        ("property", "og:url", url),
+        ("property", "og:image", image),
+        ("property", "og:image:width", width),
+        ("property", "og:image:height", height),
+        ("property", "og:image:alt", image_alt),
+    ]
+    if article.published_at:
+        rows.append(("property", "article:published_time", _machine_time(article.published_at)))
+    if article.updated_at:
+        rows.append(("property", "article:modified_time", _machine_time(article.updated_at)))
+    rows.append(("property", "article:section", article.primary_section.name))
+    rows += [("property", "article:tag", name) for _url, name in tags]
+    rows += [
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", title),
+        ("name", "twitter:description", social_description),
+        ("name", "twitter:image", image),
+    ]
+    return rows
+
+
+def _machine_time(moment):
+    # As the machine_time filter writes times: the site's zone, whole seconds.
+    return localtime(moment).replace(microsecond=0).isoformat()
 
 
 def news_article(article, request, *, authorships, mentions, tags, corrections, picture=None):

@@ -176,6 +176,8 @@ class ArticleDetailView(DetailView):
         request = self.request
         summary = article.seo_description or article.dek
         picture, width, height = structured_data.lead_picture(article, request)
+        canonical_url = request.build_absolute_uri(article.get_absolute_url())
+        page_title = article.seo_title or article.headline
         context["preview"] = not article.is_public()
         context.update(
             segments=body_segments(article.body, read_more, dateline=article.dateline),
@@ -186,15 +188,21 @@ class ArticleDetailView(DetailView):
             corrections=corrections,
             breadcrumbs=trail,
             nav_sections=nav_sections,
-            canonical_url=request.build_absolute_uri(article.get_absolute_url()),
+            canonical_url=canonical_url,
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
             section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
             reading_minutes=reading_minutes(article.body),
-            page_title=article.seo_title or article.headline,
-            summary=truncate(summary, 300),
+            page_title=page_title,
             description=truncate(summary, 160),
-            social_description=truncate(summary, 200),
-            share_image={"url": picture, "width": width, "height": height},
+            social_meta=structured_data.social_meta(
+                article,
+                title=page_title,
+                description=truncate(summary, 300),
+                social_description=truncate(summary, 200),
+                url=canonical_url,
+                picture=(picture, width, height),
+                tags=tags,
+            ),
             structured_data=[
                 structured_data.news_article(
                     article,

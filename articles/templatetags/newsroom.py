@@ -23,6 +23,21 @@ def jsonld(value):
 
 
 @register.filter
+def meta_tags(rows):
+    """Return <meta> elements for (attribute, name, content) rows, such as structured_data.social_meta's.
+
+    The standard library's escape, as for cards: Django's escape() and format_html() check every
+    argument for lazy translations, which cost 1.5 µs a value, 100 µs on a story's 18 properties.
+    """
+    return mark_safe(  # noqa: S308 - every value escaped
+        "\n  ".join(
+            f'<meta {escape(attribute)}="{escape(name)}" content="{escape(str(content))}">'
+            for attribute, name, content in rows
+        )
+    )
+
+
+@register.filter
 def highlight(text, query):
     """Return text escaped, with the words of the reader's search query marked."""
     from articles.search import highlight as mark
