@@ -1,16 +1,14 @@
 """Machine-readable descriptions of a story: schema.org JSON-LD and the figures Open Graph needs."""
 
 from django.conf import settings
-from django.templatetags.static import static
-from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.timezone import localtime
 
 from articles import share_card
-from articles.urlcache import fast_reverse
+from articles.urlcache import fast_reverse, site_urls
 
 HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
-LOGO = ("img/logo.png", 600, 60)
+LOGO_SIZE = (600, 60)  # of urlcache.ASSETS["logo"]
 
 
 def _iso(moment):
@@ -30,7 +28,7 @@ def lead_picture(article, request):
 
 def breadcrumbs(trail, request):
     """Return a schema.org BreadcrumbList for the home page and the trail's (address, name) pairs, the page last."""
-    items = [("Home", reverse("articles:home"))] + [(name, url) for url, name in trail]
+    items = [("Home", site_urls()["home"])] + [(name, url) for url, name in trail]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -90,7 +88,7 @@ def news_article(article, request, *, authorships, mentions, tags, corrections, 
     site = settings.NEWSROOM["SITE_NAME"]
     url = request.build_absolute_uri(article.get_absolute_url())
     picture, width, height = picture or lead_picture(article, request)
-    logo, logo_width, logo_height = LOGO
+    logo_width, logo_height = LOGO_SIZE
     authors = [
         {"@type": "Person", "name": name, "url": request.build_absolute_uri(url)} for url, name, _role in authorships
     ] or [{"@type": "Organization", "name": article.source or site, "url": request.build_absolute_uri("/")}]
@@ -113,7 +111,7 @@ def news_article(article, request, *, authorships, mentions, tags, corrections, 
             "url": request.build_absolute_uri("/"),
             "logo": {
                 "@type": "ImageObject",
-                "url": request.build_absolute_uri(static(logo)),
+                "url": request.build_absolute_uri(site_urls()["logo"]),
                 "width": logo_width,
                 "height": logo_height,
             },

@@ -3,6 +3,8 @@
 import functools
 import re
 
+from django.core.signals import setting_changed
+from django.templatetags.static import static
 from django.urls import reverse
 
 # Placeholders each URL pattern accepts and no real value contains.
@@ -44,3 +46,27 @@ def fast_reverse(name, **kwargs):
 def clear():
     """Forget the templates (tests that change the URLconf call this)."""
     _template.cache_clear()
+
+
+SITE_URLS = ("home", "search", "archive", "corrections", "feed-rss", "feed-atom")
+ASSETS = {"stylesheet": "css/site.css", "icon": "img/icon.png", "logo": "img/logo.png"}
+
+
+@functools.cache
+def site_urls():
+    """Return the addresses every page links to, reversed once per process rather than on every page.
+
+    With them, the hashed addresses of the stylesheet, icon and logo, looked up in the static files'
+    manifest once ({% static %} and static() cost 9 µs a call).
+    """
+    urls = {name.replace("-", "_"): fast_reverse(f"articles:{name}") for name in SITE_URLS}
+    urls.update((name, static(path)) for name, path in ASSETS.items())
+    return urls
+
+
+def _forget(**kwargs):
+    site_urls.cache_clear()
+
+
+# Tests change ROOT_URLCONF, STATIC_URL and the static files' storage; so could a deploy's settings.
+setting_changed.connect(_forget)

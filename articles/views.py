@@ -3,6 +3,7 @@
 import datetime
 import hashlib
 import re
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -181,7 +182,9 @@ class ArticleDetailView(DetailView):
         context["preview"] = not article.is_public()
         context.update(
             segments=body_segments(article.body, read_more, dateline=article.dateline),
-            related_links=[link for link in links if link.kind == RelatedLink.Kind.RELATED],
+            related_links=[
+                (link.get_absolute_url(), link.title) for link in links if link.kind == RelatedLink.Kind.RELATED
+            ],
             authorships=authorships,
             mentions=mentions,
             tags=tags,
@@ -189,6 +192,9 @@ class ArticleDetailView(DetailView):
             breadcrumbs=trail,
             nav_sections=nav_sections,
             canonical_url=canonical_url,
+            # For the share links' addresses: every character that is not a letter or digit escaped.
+            share_url=quote(canonical_url, safe=""),
+            share_title=quote(article.headline, safe=""),
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
             section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
             reading_minutes=reading_minutes(article.body),

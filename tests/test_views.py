@@ -195,6 +195,25 @@ def test_section_front_includes_subsections_stories(client):
     assert client.get("/nope/").status_code == 404
 
 
+def test_navigation_and_breadcrumbs_link_the_sections_and_mark_the_current_one(client):
+    news = make_section(name="News", slug="news", position=1)
+    world = make_section(name="World & Co <b>", slug="world", parent=news)
+    make_section(name="Sport", slug="sport", position=2)
+    article = make_article(primary_section=world, headline="Deep story")
+    nav = '<li><a href="/news/">News</a></li><li><a href="/sport/">Sport</a></li>'
+    section_html = client.get("/news/world/").content.decode()
+    assert nav in section_html  # top-level sections only, in menu order
+    assert (
+        '<li><a href="/">Home</a></li>\n    <li><a href="/news/">News</a></li>'
+        '<li><a href="/news/world/" aria-current="page">World &amp; Co &lt;b&gt;</a></li>'
+    ) in section_html
+    story_html = client.get(article.get_absolute_url()).content.decode()
+    assert nav in story_html
+    # On a story the trail leads to its section, and no link claims to be the page itself.
+    assert '<li><a href="/news/world/">World &amp; Co &lt;b&gt;</a></li>' in story_html
+    assert "aria-current" not in story_html
+
+
 def test_person_and_tag_pages_list_only_public_stories(client):
     person = make_person(name="Tom Barrack", slug="tom-barrack", job_title="US Special Envoy")
     public = make_article(headline="Envoy speaks")
