@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from articles.rendering import body_segments, split_blocks
 from articles.sanitize import clean_html
-from articles.templatetags.newsroom import jsonld, reader_datetime
+from articles.templatetags.newsroom import byline, jsonld, link_items, people_items, reader_datetime
 
 
 def test_split_blocks_keeps_nested_elements_whole():
@@ -103,3 +103,30 @@ def test_body_segments_run_the_blocks_between_read_more_links_together():
     ]
     assert body_segments("", []) == []
     assert [link.title for s in body_segments("", [read_more(3, "kept")]) for link in s.links] == ["kept"]
+
+
+def test_byline_reads_as_english_and_escapes_names():
+    jane = ("/people/jane/", "Jane <Doe>", "")
+    sam = ("/people/sam/", "Sam Lens", "photographer")
+    kim = ("/people/kim/", "Kim & Co", "editor")
+    assert byline([jane]) == '<a href="/people/jane/">Jane &lt;Doe&gt;</a>'
+    assert byline([jane, sam]) == (
+        '<a href="/people/jane/">Jane &lt;Doe&gt;</a> and <a href="/people/sam/">Sam Lens</a> (photographer)'
+    )
+    assert byline([jane, sam, kim]) == (
+        '<a href="/people/jane/">Jane &lt;Doe&gt;</a>, <a href="/people/sam/">Sam Lens</a> (photographer) and '
+        '<a href="/people/kim/">Kim &amp; Co</a> (editor)'
+    )
+    assert byline([]) == ""
+
+
+def test_people_and_link_lists_escape_what_editors_typed():
+    people = [("/people/a/", 'Ann "A" Lee', "Minister <of> Health"), ("/people/b/", "Bo", "")]
+    assert people_items(people) == (
+        '<li><a href="/people/a/">Ann &quot;A&quot; Lee</a><span class="person-title">, Minister &lt;of&gt; Health'
+        '</span></li><li><a href="/people/b/">Bo</a></li>'
+    )
+    links = [("/news/", "News"), ("/news/a&b/", "A & B")]
+    assert link_items(links) == '<li><a href="/news/">News</a></li><li><a href="/news/a&amp;b/">A &amp; B</a></li>'
+    assert link_items(links, "current").endswith('<a href="/news/a&amp;b/" aria-current="page">A &amp; B</a></li>')
+    assert link_items([], "current") == ""
