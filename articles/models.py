@@ -569,7 +569,7 @@ class Authorship(models.Model):
     objects = ArticleChildManager()
 
     class Meta:
-        ordering = ["article", "position", "pk"]
+        ordering = ["article_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "person"], name="authorship_unique_person"),
         ]
@@ -594,7 +594,7 @@ class Mention(models.Model):
     objects = ArticleChildManager()
 
     class Meta:
-        ordering = ["article", "position", "pk"]
+        ordering = ["article_id", "position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "person"], name="mention_unique_person"),
         ]
@@ -656,7 +656,7 @@ class RelatedLink(models.Model):
     objects = RelatedLinkManager()
 
     class Meta:
-        ordering = ["article", "position"]
+        ordering = ["article_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["article", "position"], name="relatedlink_unique_position"),
             models.CheckConstraint(
@@ -713,7 +713,7 @@ class Correction(models.Model):
     objects = CorrectionManager()
 
     class Meta:
-        ordering = ["article", "published_at"]
+        ordering = ["article_id", "published_at"]
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
         ]
@@ -756,7 +756,7 @@ class StatusChange(models.Model):
     objects = StatusChangeManager()
 
     class Meta:
-        ordering = ["article", "at", "pk"]
+        ordering = ["article_id", "at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["article", "at"], name="statuschange_unique_time"),
         ]
