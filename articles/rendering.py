@@ -16,11 +16,12 @@ VOID_TAGS = {"br", "hr", "img", "wbr"}
 _TAG = re.compile(r"""<(/?)([A-Za-z][^\s/<>]*)(?:"[^"<]*"|'[^'<]*'|[^'"<>])*>""")
 
 
-def split_blocks(html):
+def split_blocks(html, limit=None):
     """Return the body's top-level elements (and any loose text between them) as separate HTML strings.
 
     A tag scanner rather than html.parser, which cost a tenth of the article page. It expects what
-    the sanitizer writes; text that is not HTML still splits in linear time, only less neatly.
+    the sanitizer writes; text that is not HTML still splits in linear time, only less neatly. With a
+    limit, the scan stops once that many blocks are found and the rest comes back as one last block.
     """
     html = (html or "").strip()
     if not html:
@@ -29,6 +30,8 @@ def split_blocks(html):
     cuts = [0]
     position = html.find("<")
     while position >= 0:
+        if limit is not None and len(cuts) > limit + 1:
+            break  # the first `limit` blocks have ended where the next one starts
         if html.startswith("<!--", position):
             end = html.find("-->", position + 4)
             if end < 0:
@@ -78,7 +81,9 @@ def body_segments(body, read_more_links, *, dateline=""):
         # Nothing to place between blocks: the body whole, without splitting it into blocks first.
         html = clean_html(body).strip()
         return [Segment(html=mark_safe(with_dateline(html, dateline)))] if html else []  # noqa: S308 - sanitized
-    blocks = split_blocks(clean_html(body))
+    # Blocks are only told apart up to the last anchor; what follows it stays one run.
+    last = max((link.anchor_block or 0 for link in read_more_links), default=0)
+    blocks = split_blocks(clean_html(body), limit=last)
     if blocks:
         blocks[0] = with_dateline(blocks[0], dateline)
     leading, anchored = [], {}

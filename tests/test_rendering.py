@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from articles.rendering import body_segments, split_blocks
 from articles.sanitize import clean_html
-from articles.templatetags.newsroom import byline, jsonld, link_items, people_items, reader_datetime
+from articles.templatetags.newsroom import byline, jsonld, link_items, people_items, reader_datetime, reader_time
 
 
 def test_split_blocks_keeps_nested_elements_whole():
@@ -60,6 +60,21 @@ def test_split_blocks_keeps_every_character_of_a_sanitized_body(pieces):
     assert "".join(blocks).replace(" ", "").replace("\n", "") == html.replace(" ", "").replace("\n", "")
 
 
+@given(
+    st.lists(st.sampled_from(["<p>", "</p>", "<ul><li>", "</li></ul>", "<br>", "<b>", "</b>", "text ", "<!-- c -->"])),
+    st.integers(min_value=0, max_value=6),
+)
+def test_split_blocks_with_a_limit_gives_the_same_first_blocks_and_the_rest_whole(pieces, limit):
+    html = clean_html("".join(pieces)).strip()
+    whole = split_blocks(html)
+    limited = split_blocks(html, limit=limit)
+    # At least the first `limit` blocks are the same; what follows comes back as one block, nothing lost.
+    head, rest = limited[:-1], limited[-1:]
+    assert head == whole[: len(head)]
+    assert len(head) >= min(limit, len(whole) - 1)
+    assert [block for text in rest for block in split_blocks(text)] == whole[len(head) :]
+
+
 def test_reader_datetime_reads_as_the_date_filter_does_in_the_sites_zone():
     moment = datetime.datetime(2025, 7, 25, 23, 30, tzinfo=datetime.UTC)
     date_filter = Template('{{ moment|date:"j F Y, H:i e" }}')
@@ -69,6 +84,15 @@ def test_reader_datetime_reads_as_the_date_filter_does_in_the_sites_zone():
     with timezone.override(zoneinfo.ZoneInfo("Europe/London")):
         assert reader_datetime(moment) == "26 July 2025, 00:30 BST"
     assert reader_datetime(None) == ""
+
+
+def test_reader_time_reads_as_the_date_filters_hours_and_minutes():
+    time_filter = Template('{{ moment|date:"H:i" }}')
+    for moment in (datetime.datetime(2025, 7, 25, 23, 5, tzinfo=datetime.UTC), timezone.now()):
+        for zone in ("UTC", "Asia/Kathmandu", "America/St_Johns"):
+            with timezone.override(zoneinfo.ZoneInfo(zone)):
+                assert reader_time(moment) == time_filter.render(Context({"moment": moment}))
+    assert reader_time(None) == ""
 
 
 def test_jsonld_cannot_close_its_script_element():

@@ -115,6 +115,15 @@ def reader_datetime(value):
     return f"{reader_date(local)} {local.tzname() or ''}".rstrip()
 
 
+@register.filter
+def reader_time(value):
+    """Return the time of day as readers see it ("14:05"), in the site's zone: the date filter's "H:i"."""
+    if not value:
+        return ""
+    local = localtime(value)
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
 @register.simple_tag
 def current_time_zone():
     """Return the name of the time zone times on this page are shown in."""
