@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass, field
+from html import escape
 
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -101,3 +102,22 @@ def body_segments(body, read_more_links, *, dateline=""):
             segments.append(Segment(html=mark_safe("\n".join(blocks[start:end])), links=anchored.get(end, [])))  # noqa: S308
         start = end
     return segments
+
+
+def story_body(body, read_more_links, *, dateline=""):
+    """Return the story's body as readers get it: sanitized, the dateline first, read-more links in place.
+
+    Each read-more link is an aside after the block it is anchored to (body_segments places them).
+    """
+    parts = []
+    for segment in body_segments(body, read_more_links, dateline=dateline):
+        if segment.html:
+            parts.append(segment.html)
+        parts.extend(
+            '<aside class="read-more" aria-label="Read more">\n'
+            f'  <p><span class="read-more-label">Read more:</span> <a href="{escape(link.get_absolute_url())}">'
+            f"{escape(link.title)}</a></p>\n"
+            "</aside>"
+            for link in segment.links
+        )
+    return mark_safe("\n".join(parts))  # noqa: S308 - sanitized blocks, escaped links

@@ -24,7 +24,7 @@ from articles.models import (
     RelatedLink,
 )
 from articles.pagination import slice_page
-from articles.rendering import body_segments
+from articles.rendering import story_body
 from articles.text import title_key
 from articles.urlcache import fast_reverse
 
@@ -181,7 +181,7 @@ class ArticleDetailView(DetailView):
         page_title = article.seo_title or article.headline
         context["preview"] = not article.is_public()
         context.update(
-            segments=body_segments(article.body, read_more, dateline=article.dateline),
+            story_body=story_body(article.body, read_more, dateline=article.dateline),
             related_links=[
                 (link.get_absolute_url(), link.title) for link in links if link.kind == RelatedLink.Kind.RELATED
             ],
