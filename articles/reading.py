@@ -7,7 +7,7 @@ Article.objects.published() where it lists stories; only the SQL compilation is 
 import datetime
 import functools
 
-from django.db.models import Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -45,23 +45,40 @@ def _parts(model, *related, key="article_id", order=None):
     return PreparedQuery(model, build, article=int)
 
 
-# Bylines, mentions and tags as plain rows: a story page shows only their names and addresses.
-AUTHORSHIPS = PreparedQuery(
-    Authorship,
-    lambda article: Authorship.objects.filter(article_id=article).values_list("person__slug", "person__name", "role"),
-    article=int,
-)
-MENTIONS = PreparedQuery(
-    Mention,
-    lambda article: Mention.objects.filter(article_id=article).values_list("person__slug", "person__name", "title"),
-    article=int,
-)
-LINKS = _parts(RelatedLink, "target_article__primary_section")
-TAGGINGS = PreparedQuery(
-    TaggedArticle,
-    # In the order the tags were given, as the story's Topics and its feed entries list them.
+# A story's bylines, mentions and tags as plain rows of one query: the page shows only names and addresses.
+BYLINE, MENTION, TAG = 0, 1, 2
+
+
+def _story_names(article):
+    arms = [
+        Authorship.objects.filter(article_id=article).annotate(
+            part=Value(BYLINE), slug=F("person__slug"), name=F("person__name"), extra=F("role"), pos=F("position")
+        ),
+        Mention.objects.filter(article_id=article).annotate(
+            part=Value(MENTION), slug=F("person__slug"), name=F("person__name"), extra=F("title"), pos=F("position")
+        ),
+        # Tags in the order they were given, as the story's Topics and its feed entries list them.
+        TaggedArticle.objects.filter(content_object_id=article).annotate(
+            part=Value(TAG), slug=F("tag__slug"), name=F("tag__name"), extra=Value(""), pos=F("pk")
+        ),
+    ]
+    first, *rest = (arm.order_by().values_list("part", "slug", "name", "extra", "pos", "pk") for arm in arms)
+    return first.union(*rest, all=True).order_by("part", "pos", "pk")
+
+
+NAMES = PreparedQuery(Authorship, _story_names, article=int)
+# A linked story is read only for its address: not its body, standfirst or any other column.
+LINKS = PreparedQuery(
+    RelatedLink,
     lambda article: (
-        TaggedArticle.objects.filter(content_object_id=article).order_by("pk").values_list("tag__slug", "tag__name")
+        RelatedLink.objects.filter(article_id=article)
+        .select_related("target_article__primary_section")
+        .only(
+            *(field.attname for field in RelatedLink._meta.concrete_fields),
+            "target_article__slug",
+            "target_article__published_at",
+            "target_article__primary_section__path",
+        )
     ),
     article=int,
 )
@@ -109,21 +126,27 @@ def _person_url(slug):
 
 
 def story_parts(article):
-    """Return the bylines, mentions, links, tags and corrections of a story, one prepared query each.
+    """Return the bylines, mentions, links, tags and corrections of a story, in three prepared queries.
 
     Bylines are (address, name, role) with role empty for an author, mentions (address, name, title),
-    tags (address, name): the page unpacks them in its loops. Links and corrections are model instances.
+    tags (address, name), all from one query; links and corrections are model instances.
     """
     pk = article.pk
     labels = _role_labels()
+    names = {BYLINE: [], MENTION: [], TAG: []}
+    for part, slug, name, extra, _position, _pk in NAMES(article=pk):
+        if part == BYLINE:
+            role = "" if extra == Authorship.Role.AUTHOR else labels.get(extra, extra)
+            names[part].append((_person_url(slug), name, role))
+        elif part == MENTION:
+            names[part].append((_person_url(slug), name, extra))
+        else:
+            names[part].append((fast_reverse("articles:tag-detail", slug=slug), name))
     return {
-        "authorships": [
-            (_person_url(slug), name, "" if role == Authorship.Role.AUTHOR else labels.get(role, role))
-            for slug, name, role in AUTHORSHIPS(article=pk)
-        ],
-        "mentions": [(_person_url(slug), name, title) for slug, name, title in MENTIONS(article=pk)],
+        "authorships": names[BYLINE],
+        "mentions": names[MENTION],
         "links": LINKS(article=pk),
-        "tags": [(fast_reverse("articles:tag-detail", slug=slug), name) for slug, name in TAGGINGS(article=pk)],
+        "tags": names[TAG],
         "corrections": CORRECTIONS(article=pk),
     }
 

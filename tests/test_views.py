@@ -112,8 +112,8 @@ def _article_with(n):
 @pytest.mark.parametrize("n", [1, 6])
 def test_article_page_query_count_does_not_grow_with_its_content(client, django_assert_num_queries, n):
     article = _article_with(n)
-    # article, authors, mentions, links, tags, corrections, pending-link lookup, nav and breadcrumb trail
-    with django_assert_num_queries(8):
+    # article; bylines, mentions and tags; links; corrections; pending-link lookup; nav and breadcrumb trail
+    with django_assert_num_queries(6):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
