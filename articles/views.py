@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import re
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -177,7 +176,7 @@ class ArticleDetailView(DetailView):
         request = self.request
         summary = article.seo_description or article.dek
         picture, width, height = structured_data.lead_picture(article, request)
-        canonical_url = request.build_absolute_uri(article.get_absolute_url())
+        canonical_url = structured_data.absolute(request, article.get_absolute_url())
         page_title = article.seo_title or article.headline
         context["preview"] = not article.is_public()
         context.update(
@@ -192,12 +191,11 @@ class ArticleDetailView(DetailView):
             breadcrumbs=trail,
             nav_sections=nav_sections,
             canonical_url=canonical_url,
-            # For the share links' addresses: every character that is not a letter or digit escaped.
-            share_url=quote(canonical_url, safe=""),
-            share_title=quote(article.headline, safe=""),
+            share_links=structured_data.share_links(canonical_url, article.headline),
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
             section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
-            reading_minutes=reading_minutes(article.body),
+            # As text: the template engine would pass a number through the locale's number formatting.
+            reading_minutes=str(reading_minutes(article.body)),
             page_title=page_title,
             description=truncate(summary, 160),
             social_meta=structured_data.social_meta(

@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
+from articles import structured_data
 from articles.models import Article, Image
 from tests.factories import make_article, make_image
 
@@ -174,6 +175,15 @@ def test_share_links_carry_the_story_and_load_no_third_party_code(client):
     url = quote(f"http://testserver{article.get_absolute_url()}", safe="")
     assert f"mailto:?subject=Talks%20%26%20hopes&amp;body={url}" in share
     assert f"https://www.facebook.com/sharer/sharer.php?u={url}" in share
+    assert f"https://x.com/intent/post?text=Talks%20%26%20hopes&amp;url={url}" in share
+    assert re.findall(r">([^<>]+)</a>", share) == [
+        "Email",
+        "Bluesky",
+        "X",
+        "Facebook",
+        "LinkedIn",
+        "WhatsApp",
+    ]
     assert "<script" not in share and "<iframe" not in share
     # Nothing on the page is fetched from another site: scripts, styles and images are our own.
     for src in re.findall(r'<(?:script|img|link|source)[^>]+(?:src|href|srcset)="([^"]+)"', html):
@@ -190,3 +200,12 @@ def test_machine_readable_times_are_valid_html_whole_seconds(client):
         assert stamps, url
         for stamp in stamps:
             assert re.fullmatch(r"\d{4}-\d{2}(-\d{2}(T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2})?)?", stamp), (url, stamp)
+
+
+def test_absolute_addresses_match_djangos_for_every_kind_of_path(rf, settings):
+    settings.ALLOWED_HOSTS = ["news.example"]
+    request = rf.get("/anything/", HTTP_HOST="news.example:8443", secure=True)
+    for path in ("/", "/news/2025/07/25/talks/", "/media/a%20b.jpg", "/ünïcode/", "//cdn.example/x.png"):
+        assert structured_data.absolute(request, path) == request.build_absolute_uri(path), path
+    # A storage's own absolute address (object storage) is left as it is.
+    assert structured_data.absolute(request, "https://cdn.example/p.jpg") == "https://cdn.example/p.jpg"
