@@ -78,6 +78,10 @@ class _Compiled:
                     found = True
             if not found:
                 raise PreparedQueryError(f"the value of {name!r} does not appear among the query's parameters")
+        # SQLite's own placeholders (":p0"), for running on the driver's connection directly (see run).
+        self.sqlite_sql = None
+        if connection.vendor == "sqlite" and self.names:
+            self.sqlite_sql = self.sql % {name: f":{name}" for name in self.names}
         self.compiler = compiler
         self.using = queryset.db
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
@@ -102,6 +106,22 @@ class _Compiled:
             return self.connection.ops.adapt_datetimefield_value(value)
         return value
 
+    def _fetch(self, params):
+        connection = self.connection
+        if self.sqlite_sql is not None and not connection.queries_logged and not connection.execute_wrappers:
+            # On SQLite, Django's cursor wrapper rewrote the placeholders and checked the thread and the
+            # transaction on every execute: 6 µs of a 10 µs query. The same checks, once, then the
+            # driver's connection. Query logging (DEBUG, tests counting queries) and execute wrappers
+            # take Django's cursor, as everything else does.
+            connection.validate_thread_sharing()
+            connection.ensure_connection()
+            connection.validate_no_broken_transaction()
+            with connection.wrap_database_errors:
+                return connection.connection.execute(self.sqlite_sql, params).fetchall()
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            return cursor.fetchall()
+
     def run(self, values):
         params = list(self.params)
         for position, name, how in self.slots:
@@ -110,9 +130,7 @@ class _Compiled:
                 params[position] = self.connection.ops.prep_for_like_query(value) + "%"
             else:
                 params[position] = self._adapt(value)
-        with self.connection.cursor() as cursor:
-            cursor.execute(self.sql, dict(zip(self.names, params, strict=True)) if self.names else params)
-            rows = cursor.fetchall()
+        rows = self._fetch(dict(zip(self.names, params, strict=True)) if self.names else params)
         if self.converters:
             rows = self.compiler.apply_converters(rows, self.converters)
         if self.model is None:

@@ -4,7 +4,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
-from django.db import OperationalError, connection
+from django.db import connection
 
 from tests.factories import make_article
 
@@ -14,13 +14,26 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.django_db(transaction=True)  # the middleware closes broken connections, as in production
 def test_database_outage_gives_a_503_page_and_the_site_recovers_by_itself(client):
     article = make_article(headline="Still here")
-    with mock.patch.object(connection, "cursor", side_effect=OperationalError("could not connect to server")):
-        response = client.get("/")
-        assert response.status_code == 503
-        assert response["Retry-After"] == "30"
-        html = response.content.decode()
-        assert "We’ll be back in a moment" in html and "Traceback" not in html
-        assert client.get(article.get_absolute_url()).status_code == 503
+    # The database stops answering: every query on the open connection fails the way the driver
+    # reports it, and so does every attempt to connect again, until it comes back.
+    error = connection.Database.OperationalError("could not connect to server")
+    connection.ensure_connection()
+    real = connection.connection
+    connection.connection = broken = mock.Mock()
+    broken.cursor.side_effect = broken.execute.side_effect = error
+    try:
+        with mock.patch.object(connection, "get_new_connection", side_effect=error):
+            response = client.get("/")
+            assert response.status_code == 503
+            assert response["Retry-After"] == "30"
+            html = response.content.decode()
+            assert "We’ll be back in a moment" in html and "Traceback" not in html
+            assert client.get(article.get_absolute_url()).status_code == 503
+    finally:
+        if connection.connection is broken:
+            connection.connection = real  # SQLite's in-memory test database is never closed
+        else:
+            real.close()  # the middleware dropped the broken connection; the next request reconnects
     response = client.get("/")
     assert response.status_code == 200 and "Still here" in response.content.decode()
 

@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import reading
@@ -157,3 +159,23 @@ def test_a_prepared_query_answers_like_the_orm_with_a_percent_in_a_value():
     assert [a.pk for a in titled(text="100% s")] == [wanted.pk]
     assert titled(text="%") == []  # a literal "%", not a wildcard
     assert [a.pk for a in titled(text="Uns")] == [a.pk for a in Article.objects.filter(headline__startswith="Uns")]
+
+
+def test_prepared_queries_answer_the_same_whether_or_not_queries_are_being_counted():
+    # On SQLite a prepared query runs on the driver's connection unless something listens to queries
+    # (DEBUG's log, a test counting them, an execute wrapper); both ways must give the same rows.
+    article = make_article()
+    add_author(article, position=1)
+    add_mention(article, title="Minister")
+    article.tags.add("Cairo")
+    quiet = reading.NAMES(article=article.pk)
+    with CaptureQueriesContext(connection) as counted:
+        logged = reading.NAMES(article=article.pk)
+    assert quiet == logged and len(quiet) == 3
+    assert len(counted.captured_queries) == 1
+    seen = []
+    with connection.execute_wrapper(
+        lambda execute, sql, params, many, context: seen.append(sql) or execute(sql, params, many, context)
+    ):
+        assert reading.NAMES(article=article.pk) == quiet
+    assert len(seen) == 1
