@@ -117,14 +117,15 @@ def _machine_time(moment):
     return localtime(moment).replace(microsecond=0).isoformat()
 
 
-def news_article(article, request, *, authorships, mentions, tags, corrections, picture=None):
+def news_article(article, request, *, authorships, mentions, tags, corrections, picture=None, url=None):
     """Return the schema.org NewsArticle for a public story.
 
     authorships are (address, name, role), mentions (address, name, title) and tags (address, name), as
-    reading.story_parts gives them; picture is lead_picture()'s answer if the caller has it already.
+    reading.story_parts gives them; picture (lead_picture()'s answer) and url (the story's absolute
+    address) save working them out again when the caller has them.
     """
     site = settings.NEWSROOM["SITE_NAME"]
-    url = absolute(request, article.get_absolute_url())
+    url = url or absolute(request, article.get_absolute_url())
     picture, width, height = picture or lead_picture(article, request)
     logo_width, logo_height = LOGO_SIZE
     authors = [

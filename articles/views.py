@@ -149,9 +149,9 @@ class ArticleDetailView(DetailView):
             if moved and moved.article.is_public():
                 return redirect(moved.article.get_absolute_url(), permanent=True)
             raise
-        canonical = self.object.get_absolute_url()
-        if request.path != canonical:
-            return redirect(canonical, permanent=True)
+        self.path = self.object.get_absolute_url()
+        if request.path != self.path:
+            return redirect(self.path, permanent=True)
         return self.render_story()
 
     def render_story(self):
@@ -176,7 +176,7 @@ class ArticleDetailView(DetailView):
         request = self.request
         summary = article.seo_description or article.dek
         picture, width, height = structured_data.lead_picture(article, request)
-        canonical_url = structured_data.absolute(request, article.get_absolute_url())
+        canonical_url = structured_data.absolute(request, self.path)
         page_title = article.seo_title or article.headline
         context["preview"] = not article.is_public()
         context.update(
@@ -216,6 +216,7 @@ class ArticleDetailView(DetailView):
                     tags=tags,
                     corrections=corrections,
                     picture=(picture, width, height),
+                    url=canonical_url,
                 ),
                 structured_data.breadcrumbs(trail, request),
             ],
@@ -280,6 +281,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
+        self.path = self.object.get_absolute_url()  # where the story is, or will be, read
         return self.render_story()
 
 
