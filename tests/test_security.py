@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from articles.models import Correction
+from articles.models import Correction, Person
 from tests.factories import add_mention, make_article, make_image, make_person, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +182,17 @@ def test_editor_typed_html_is_inert_on_every_page(client, payload):
         assert active_content(main) == [], (path, payload)
     # The finder itself must see an unescaped payload, or the test above proves nothing.
     assert active_content(payload) or payload.startswith("<p>broken")
+
+
+def test_bios_and_corrections_are_sanitized_on_display_even_if_they_skipped_save(client):
+    # A raw fixture load or an update() query never calls save(), where they are sanitized first.
+    hostile = '<p>Fixed the date.</p><script>alert(1)</script><img src="x" onerror="alert(2)">'
+    person = make_person(slug="pat-hostile", bio="<p>Reporter.</p>")
+    article = make_article()
+    correction = Correction.objects.create(article=article, text="<p>Placeholder.</p>")
+    Correction.objects.filter(pk=correction.pk).update(text=hostile)
+    Person.objects.filter(pk=person.pk).update(bio=hostile)
+    for path in (article.get_absolute_url(), "/corrections/", "/people/pat-hostile/"):
+        html = client.get(path).content.decode()
+        assert "<p>Fixed the date.</p>" in html, path
+        assert "<script>alert" not in html and "onerror" not in html, path

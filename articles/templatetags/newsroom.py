@@ -81,6 +81,18 @@ def meta_tags(rows):
 
 
 @register.filter
+def sanitized(html):
+    """Return HTML an editor wrote (a bio, a correction) through the sanitizer, safe to show.
+
+    It was sanitized on save too; a row that reached the database another way (a raw fixture load,
+    an update() query) is made safe here all the same.
+    """
+    from articles.sanitize import clean_html
+
+    return mark_safe(clean_html(html or ""))  # noqa: S308 - sanitized
+
+
+@register.filter
 def highlight(text, query):
     """Return text escaped, with the words of the reader's search query marked."""
     from articles.search import highlight as mark
