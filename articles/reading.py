@@ -161,7 +161,7 @@ def section_links(sections):
 
     Templates unpack the pairs ({% for url, name in … %}): no attribute lookups or method calls per link.
     """
-    return [(section.get_absolute_url(), section.name) for section in sections]
+    return [(_section_url(section.path), section.name) for section in sections]
 
 
 def menu_and_trail(section):
@@ -195,7 +195,7 @@ class CardSection:
         return self.name
 
     def get_absolute_url(self):
-        return fast_reverse("articles:section-detail", path=self.path)
+        return _section_url(self.path)
 
 
 class Card:

@@ -5,9 +5,9 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.utils.html import strip_tags
-from django.utils.timezone import localtime
 
 from articles import share_card
+from articles.templatetags.newsroom import machine_time
 from articles.urlcache import fast_reverse, site_urls
 
 HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
@@ -98,9 +98,9 @@ def social_meta(article, *, title, description, social_description, url, picture
         ("property", "og:image:alt", image_alt),
     ]
     if article.published_at:
-        rows.append(("property", "article:published_time", _machine_time(article.published_at)))
+        rows.append(("property", "article:published_time", machine_time(article.published_at)))
     if article.updated_at:
-        rows.append(("property", "article:modified_time", _machine_time(article.updated_at)))
+        rows.append(("property", "article:modified_time", machine_time(article.updated_at)))
     rows.append(("property", "article:section", article.primary_section.name))
     rows += [("property", "article:tag", name) for _url, name in tags]
     rows += [
@@ -110,11 +110,6 @@ def social_meta(article, *, title, description, social_description, url, picture
         ("name", "twitter:image", image),
     ]
     return rows
-
-
-def _machine_time(moment):
-    # As the machine_time filter writes times: the site's zone, whole seconds.
-    return localtime(moment).replace(microsecond=0).isoformat()
 
 
 def news_article(article, request, *, authorships, mentions, tags, corrections, picture=None, url=None):

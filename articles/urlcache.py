@@ -44,8 +44,9 @@ def fast_reverse(name, **kwargs):
 
 
 def clear():
-    """Forget the templates (tests that change the URLconf call this)."""
+    """Forget the templates and the site's addresses (run whenever a setting changes, as in tests)."""
     _template.cache_clear()
+    site_urls.cache_clear()
 
 
 SITE_URLS = ("home", "search", "archive", "corrections", "feed-rss", "feed-atom")
@@ -64,9 +65,5 @@ def site_urls():
     return urls
 
 
-def _forget(**kwargs):
-    site_urls.cache_clear()
-
-
 # Tests change ROOT_URLCONF, STATIC_URL and the static files' storage; so could a deploy's settings.
-setting_changed.connect(_forget)
+setting_changed.connect(lambda **kwargs: clear(), weak=False)
