@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Authorship, Mention, Person, Section, TaggedArticle, article_path, public_q
+from articles.pagination import page_number
 from articles.templatetags.newsroom import machine_time
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -179,8 +180,10 @@ def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404(f"No sitemap named {section!r}.")
     sitemap = SITEMAPS[section]()
+    # A whole number within the bound every list page keeps: a larger one overflows the database's integers.
+    number = page_number(request, param="p")
     try:
-        urls = sitemap.get_urls(page=request.GET.get("p", 1), site=get_current_site(request), protocol=request.scheme)
+        urls = sitemap.get_urls(page=number, site=get_current_site(request), protocol=request.scheme)
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404(f"No page {request.GET.get('p')!r} in this sitemap.") from error
     response = HttpResponse(write_urlset(urls), content_type="application/xml")

@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import reading, search, share_card, structured_data
+from articles.limits import year_in_range
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -428,6 +429,10 @@ class DateArchiveView(PublishedArticlesMixin, ListView):
     def get_queryset(self):
         year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
         day = self.kwargs.get("day")
+        # Outside the years a story can have there is nothing to list, and near the ends of the
+        # calendar the period's end and its conversion to the site's zone overflow.
+        if not year_in_range(year):
+            raise Http404("No stories in that year")
         try:
             first = datetime.date(year, month, int(day) if day else 1)
         except ValueError:
