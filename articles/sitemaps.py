@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles import reading
+from articles.cache import reads_query
 from articles.models import Article, Person, Section, article_path
 from articles.pagination import page_number
 from articles.templatetags.newsroom import machine_time
@@ -134,6 +135,7 @@ def news_sitemap_url(request):
     return request.build_absolute_uri(reverse("sitemap-news")) if recent_news().exists() else None
 
 
+@reads_query()
 @require_safe
 def sitemap_index(request):
     """Return the sitemap index: Django's, plus the Google News sitemap when it has stories."""
@@ -158,6 +160,7 @@ def write_urlset(urls):
     return "".join(parts)
 
 
+@reads_query("p")
 @require_safe
 def sitemap_section(request, section):
     """Return one page (?p=N) of the stories', sections', people's or tags' sitemap.
@@ -183,6 +186,7 @@ def sitemap_section(request, section):
     return response
 
 
+@reads_query()
 @require_safe
 def news_sitemap(request):
     """Return the Google News sitemap: at most 1,000 stories published in the last 48 hours."""
@@ -203,6 +207,7 @@ def news_sitemap(request):
     return TemplateResponse(request, "sitemaps/news.xml", context, content_type="application/xml")
 
 
+@reads_query()
 @require_safe
 def robots_txt(request):
     """Return robots.txt: crawl everything public, skip the desk and search, and here are the sitemaps."""
