@@ -1,11 +1,14 @@
-"""Response headers Django has no setting for, the client's address and request rate limits."""
+"""Response headers Django has no setting for, the client's address, request rate limits and login lockout."""
 
 import ipaddress
 import time
 
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit, get_lockout_parameters
 from csp.utils import build_policy
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Sum
 
 RATE_WINDOW_SECONDS = 60
 
@@ -36,7 +39,7 @@ def client_address(request):
 
     Each proxy appends the address it was reached from to X-Forwarded-For, so with TRUSTED_PROXY_HOPS
     proxies in front the client is that many entries from the right; entries further left are
-    whatever the client chose to send.
+    whatever the client chose to send. Also django-axes' AXES_CLIENT_IP_CALLABLE.
     """
     remote = request.META.get("REMOTE_ADDR", "")
     hops = settings.TRUSTED_PROXY_HOPS
@@ -82,3 +85,25 @@ def too_many_requests(response, wait):
     response["Retry-After"] = str(wait)
     response["Cache-Control"] = "no-store"
     return response
+
+
+class LoginLockoutHandler(AxesDatabaseHandler):
+    """django-axes' database handler, with a limit of its own for one address across every username.
+
+    Axes compares one number, the largest count among AXES_LOCKOUT_PARAMETERS, with one limit,
+    AXES_FAILURE_LIMIT. Here the count for the address alone is scaled so that it reaches that limit
+    exactly when it reaches LOGIN_FAILURE_LIMIT_PER_ADDRESS: spraying passwords across many usernames
+    is stopped without one reader's typing slips locking out everyone at the same address.
+    """
+
+    def get_failures(self, request, credentials=None):
+        limit = get_failure_limit(request, credentials)
+        per_address = settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS
+        counts = [0]
+        parameters = get_lockout_parameters(request, credentials)
+        for parameter, attempts in zip(parameters, self.get_user_attempts(request, credentials), strict=True):
+            failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            if parameter == "ip_address":
+                failures = failures * limit // per_address if per_address > 0 else 0
+            counts.append(failures)
+        return max(counts)
