@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from articles import security
+from articles.cache import reads_query
 from articles.models import Article
 from articles.ninjs import to_ninjs
 
@@ -24,6 +26,7 @@ def _json(data, request):
     return response
 
 
+@reads_query()
 @require_GET
 def ninjs_detail(request, guid):
     """Return one published story as a ninjs item."""
@@ -31,9 +34,16 @@ def ninjs_detail(request, guid):
     return _json(to_ninjs(article, absolute=request.build_absolute_uri), request)
 
 
+@reads_query("page")
 @require_GET
 def ninjs_list(request):
     """Return a page of published stories, newest first, with links to the neighbouring pages."""
+    # Each page builds up to 50 whole stories: requests the page cache cannot answer are limited per address.
+    wait = security.seconds_until_allowed(request, "api")
+    if wait:
+        refusal = JsonResponse({"error": "Too many requests", "retry_after": wait})
+        refusal["Access-Control-Allow-Origin"] = "*"
+        return security.too_many_requests(refusal, wait)
     paginator = Paginator(ninjs_queryset(), PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)

@@ -14,18 +14,47 @@ import contextvars
 import hashlib
 import os
 import time
+from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.syndication.views import Feed
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import set_response_etag
+from django.utils.encoding import iri_to_uri
 
 VERSION_KEY = "newsroom:content-version"
 CACHEABLE_STATUS = {200, 301, 404}
+# Longer addresses (after dropping the query parameters a page does not read) are served uncached.
+MAX_KEYED_ADDRESS = 1000
+
+
+def reads_query(*names):
+    """Declare the query parameters a page reads: the page cache keys on those and ignores any others.
+
+    For a function view; a class-based view sets ``cache_query_parameters`` instead.
+    """
+
+    def declare(view):
+        view.cache_query_parameters = frozenset(names)
+        return view
+
+    return declare
+
+
+def query_parameters(view):
+    """Return the query parameters a view function declares it reads, or None if it declares nothing."""
+    declared = getattr(getattr(view, "view_class", view), "cache_query_parameters", None)
+    if declared is None and isinstance(view, Feed):
+        # Django's syndication feeds read nothing from the query string.
+        return frozenset()
+    return None if declared is None else frozenset(declared)
 
 
 def _shared_cache():
@@ -157,11 +186,12 @@ class PageCacheMiddleware:
         self.enabled = settings.NEWSROOM.get("PAGE_CACHE", True)
         self.ttl = settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600)
         self.skip_prefixes = ("/" + settings.ADMIN_PATH, "/preview/", "/media/", "/static/")
+        self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request):
-        if not self.cacheable_request(request):
+        key = self.key(request) if self.cacheable_request(request) else None
+        if key is None:
             return single_chunk(self.get_response(request))
-        key = self.key(request)
         cached = cache.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
@@ -185,10 +215,21 @@ class PageCacheMiddleware:
             return False
         if request.path.startswith(self.skip_prefixes):
             return False
-        # A session cookie means someone logged in (staff, previews); only anonymous readers share pages.
-        if settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META:
+        return not self.signed_in(request)
+
+    def signed_in(self, request):
+        """Tell whether the request belongs to someone with a session (staff, previews), who never shares pages.
+
+        Only a session the store knows counts. A made-up or expired cookie is dropped from the request
+        here, so the page is built exactly as for any reader, and may be cached for them.
+        """
+        session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        if session_key is None:
             return False
-        return len(request.get_full_path()) <= 1000
+        if self.session_store(session_key).keys():
+            return True
+        del request.COOKIES[settings.SESSION_COOKIE_NAME]
+        return False
 
     def cacheable_response(self, response):
         if response.status_code not in CACHEABLE_STATUS or response.streaming or response.cookies:
@@ -197,5 +238,30 @@ class PageCacheMiddleware:
         return "private" not in control and "no-store" not in control and "no-cache" not in control
 
     def key(self, request):
-        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        """Return the cache key of the page a request asks for, or None if it is not to be cached.
+
+        A page is the same for every reader of one scheme, host, path and the query parameters the page
+        reads, whatever else the query string holds (tracking tags, cache busters).
+        """
+        address = f"{request.scheme}://{request.get_host()}{request.path}"
+        query = self.query_read(request)
+        if query:
+            address = f"{address}?{query}"
+        if len(address) > MAX_KEYED_ADDRESS:
+            return None
+        digest = hashlib.sha256(address.encode()).hexdigest()
         return f"newsroom:page:{content_version()}:{digest}"
+
+    def query_read(self, request):
+        """Return the part of the query string the page reads, in a fixed order."""
+        if not request.META.get("QUERY_STRING"):
+            return ""
+        try:
+            reads = query_parameters(resolve(request.path_info).func)
+        except Resolver404:
+            reads = None
+        if reads is None:
+            # A page that declares nothing, or no page at all (a redirect that adds the slash keeps the
+            # query): the whole query string, as it came.
+            return iri_to_uri(request.META["QUERY_STRING"])
+        return urlencode([(name, value) for name in sorted(reads) for value in request.GET.getlist(name)])

@@ -7,7 +7,7 @@ Article.objects.published() where it lists stories; only the SQL compilation is 
 import datetime
 import functools
 
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -23,6 +23,7 @@ from articles.models import (
     TaggedArticle,
     article_path,
     is_public,
+    public_q,
 )
 from articles.prepared import PreparedQuery
 from articles.urlcache import fast_reverse
@@ -289,8 +290,33 @@ def _by_person(link):
 
 WRITTEN_BY = _by_person(Authorship)
 MENTIONING = _by_person(Mention)
-PERSON_AT = PreparedQuery(Person, lambda slug: Person.objects.select_related("photo").filter(slug=slug)[:1], slug=str)
-TAG_AT = PreparedQuery(Tag, lambda slug: Tag.objects.filter(slug=slug)[:1], slug=str)
+
+
+def in_public_stories(now):
+    """Return the condition for people with a byline on, or named in, a story readers may see now.
+
+    Each EXISTS stops at the first such story, through the person's index.
+    """
+    return Exists(Authorship.objects.filter(public_q("article__", now=now), person=OuterRef("pk"))) | Exists(
+        Mention.objects.filter(public_q("article__", now=now), person=OuterRef("pk"))
+    )
+
+
+def on_public_stories(now):
+    """Return the condition for tags given to a story readers may see now."""
+    return Exists(TaggedArticle.objects.filter(public_q("content_object__", now=now), tag=OuterRef("pk")))
+
+
+# A name that only embargoed, scheduled or unpublished stories use would tell readers what is coming.
+PERSON_AT = PreparedQuery(
+    Person,
+    lambda slug, now: Person.objects.select_related("photo").filter(in_public_stories(now), slug=slug)[:1],
+    slug=str,
+    now=datetime.datetime,
+)
+TAG_AT = PreparedQuery(
+    Tag, lambda slug, now: Tag.objects.filter(on_public_stories(now), slug=slug)[:1], slug=str, now=datetime.datetime
+)
 RECENT_PATHS = PreparedQuery(
     Article,
     lambda now, size: (
@@ -344,14 +370,14 @@ def mentioning(person, start, stop, *, now=None):
     return _listed(MENTIONING, now, person=person.pk, start=start, stop=stop)
 
 
-def person_at(slug):
-    """Return the person with this slug, with their photo, or None."""
-    return _first(PERSON_AT(slug=slug))
+def person_at(slug, *, now=None):
+    """Return the person with this slug, with their photo, if a public story names them; otherwise None."""
+    return _first(PERSON_AT(slug=slug, now=now or timezone.now()))
 
 
-def tag_at(slug):
-    """Return the tag with this slug, or None."""
-    return _first(TAG_AT(slug=slug))
+def tag_at(slug, *, now=None):
+    """Return the tag with this slug if a public story carries it; otherwise None."""
+    return _first(TAG_AT(slug=slug, now=now or timezone.now()))
 
 
 def recent_paths(size, *, now=None):

@@ -7,7 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -18,7 +18,10 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.models import Article, Authorship, Mention, Person, Section, TaggedArticle, article_path, public_q
+from articles import reading
+from articles.cache import reads_query
+from articles.models import Article, Person, Section, article_path
+from articles.pagination import page_number
 from articles.templatetags.newsroom import machine_time
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -99,15 +102,7 @@ class PersonSitemap(Sitemap):
         # For each person, does one public story carry their byline or name them? Each EXISTS stops at
         # the first such story, through the person's index: 8 ms at 100,000 stories on SQLite, where
         # IN over every public story's id took 400 ms (and a join with DISTINCT 21 s).
-        now = timezone.now()
-        return (
-            Person.objects.filter(
-                Exists(Authorship.objects.filter(public_q("article__", now=now), person=OuterRef("pk")))
-                | Exists(Mention.objects.filter(public_q("article__", now=now), person=OuterRef("pk")))
-            )
-            .only("slug")
-            .order_by("slug")
-        )
+        return Person.objects.filter(reading.in_public_stories(timezone.now())).only("slug").order_by("slug")
 
 
 class TagSitemap(Sitemap):
@@ -115,12 +110,7 @@ class TagSitemap(Sitemap):
 
     def items(self):
         # As for people: 5 ms where IN over every public story's id took 220 ms.
-        public = public_q("content_object__", now=timezone.now())
-        return (
-            Tag.objects.filter(Exists(TaggedArticle.objects.filter(public, tag=OuterRef("pk"))))
-            .only("slug")
-            .order_by("slug")
-        )
+        return Tag.objects.filter(reading.on_public_stories(timezone.now())).only("slug").order_by("slug")
 
     def location(self, item):
         return reverse("articles:tag-detail", kwargs={"slug": item.slug})
@@ -145,6 +135,7 @@ def news_sitemap_url(request):
     return request.build_absolute_uri(reverse("sitemap-news")) if recent_news().exists() else None
 
 
+@reads_query()
 @require_safe
 def sitemap_index(request):
     """Return the sitemap index: Django's, plus the Google News sitemap when it has stories."""
@@ -169,6 +160,7 @@ def write_urlset(urls):
     return "".join(parts)
 
 
+@reads_query("p")
 @require_safe
 def sitemap_section(request, section):
     """Return one page (?p=N) of the stories', sections', people's or tags' sitemap.
@@ -179,8 +171,10 @@ def sitemap_section(request, section):
     if section not in SITEMAPS:
         raise Http404(f"No sitemap named {section!r}.")
     sitemap = SITEMAPS[section]()
+    # A whole number within the bound every list page keeps: a larger one overflows the database's integers.
+    number = page_number(request, param="p")
     try:
-        urls = sitemap.get_urls(page=request.GET.get("p", 1), site=get_current_site(request), protocol=request.scheme)
+        urls = sitemap.get_urls(page=number, site=get_current_site(request), protocol=request.scheme)
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404(f"No page {request.GET.get('p')!r} in this sitemap.") from error
     response = HttpResponse(write_urlset(urls), content_type="application/xml")
@@ -192,6 +186,7 @@ def sitemap_section(request, section):
     return response
 
 
+@reads_query()
 @require_safe
 def news_sitemap(request):
     """Return the Google News sitemap: at most 1,000 stories published in the last 48 hours."""
@@ -212,6 +207,7 @@ def news_sitemap(request):
     return TemplateResponse(request, "sitemaps/news.xml", context, content_type="application/xml")
 
 
+@reads_query()
 @require_safe
 def robots_txt(request):
     """Return robots.txt: crawl everything public, skip the desk and search, and here are the sitemaps."""

@@ -8,14 +8,16 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import reading, search, share_card, structured_data
+from articles import reading, search, security, share_card, structured_data
+from articles.cache import reads_query
+from articles.limits import year_in_range
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -32,6 +34,8 @@ class PublishedArticlesMixin:
     """Start every public query from the published articles, with what the cards show."""
 
     paginate_by = 20
+    # The query parameters the page reads; the page cache ignores any others (articles/cache.py).
+    cache_query_parameters = ("page",)
 
     def published_articles(self):
         return Article.objects.published().for_listing()
@@ -121,6 +125,7 @@ class ArticleDetailView(DetailView):
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+    cache_query_parameters = ()
 
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
@@ -288,6 +293,8 @@ class ArticlePreviewView(ArticleDetailView):
 class ArticleShortLinkView(TemplateView):
     """Send /articles/<slug>/ to the story's full address."""
 
+    cache_query_parameters = ()
+
     def get(self, request, *args, **kwargs):
         article = get_object_or_404(Article.objects.published().select_related("primary_section"), slug=kwargs["slug"])
         return redirect(article.get_absolute_url(), permanent=True)
@@ -296,6 +303,7 @@ class ArticleShortLinkView(TemplateView):
 SHARE_CARD_SECONDS = 24 * 60 * 60
 
 
+@reads_query()
 def article_share_image(request, slug):
     """Return the story's share card, drawn once per version of the story and then kept in the cache."""
     article = get_object_or_404(
@@ -317,6 +325,7 @@ def article_share_image(request, slug):
 class PersonDetailView(PublishedArticlesMixin, ListView):
     template_name = "articles/person_detail.html"
     context_object_name = "articles"
+    cache_query_parameters = ("page", "by_page")
 
     def get_queryset(self):
         self.person = reading.person_at(self.kwargs["slug"])
@@ -370,7 +379,16 @@ class SearchView(PublishedArticlesMixin, ListView):
 
     template_name = "articles/search.html"
     context_object_name = "articles"
+    cache_query_parameters = ("q", "page")
     max_query_length = 200
+
+    def get(self, request, *args, **kwargs):
+        # Each new query is a full-text search the page cache has not seen: limited per client address.
+        if request.GET.get("q"):
+            wait = security.seconds_until_allowed(request, "search")
+            if wait:
+                return security.too_many_requests(render(request, "429.html", {"what": "searches"}), wait)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         self.query = clean_query(self.request.GET.get("q", ""), self.max_query_length)
@@ -389,6 +407,7 @@ class CorrectionsView(ListView):
 
     template_name = "articles/corrections.html"
     context_object_name = "corrections"
+    cache_query_parameters = ("page",)
 
     def get_queryset(self):
         return (
@@ -408,6 +427,7 @@ class ArchiveIndexView(TemplateView):
     """Every month that has public stories, newest first, grouped by year."""
 
     template_name = "articles/archive_index.html"
+    cache_query_parameters = ()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -428,6 +448,10 @@ class DateArchiveView(PublishedArticlesMixin, ListView):
     def get_queryset(self):
         year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
         day = self.kwargs.get("day")
+        # Outside the years a story can have there is nothing to list, and near the ends of the
+        # calendar the period's end and its conversion to the site's zone overflow.
+        if not year_in_range(year):
+            raise Http404("No stories in that year")
         try:
             first = datetime.date(year, month, int(day) if day else 1)
         except ValueError:

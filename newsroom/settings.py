@@ -172,6 +172,11 @@ NEWSROOM = {
     "PAGE_CACHE_SECONDS": int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600")),
     # Without a shared cache, worker processes learn of new content from this file's timestamp.
     "CONTENT_VERSION_FILE": os.environ.get("DJANGO_CONTENT_VERSION_FILE") or BASE_DIR / ".content-version",
+    # Requests a minute from one client address to pages the cache cannot answer, per kind; 0 turns a limit off.
+    "RATE_LIMITS": {
+        "search": int(os.environ.get("DJANGO_SEARCH_RATE_LIMIT", "60")),
+        "api": int(os.environ.get("DJANGO_API_RATE_LIMIT", "60")),
+    },
 }
 
 LOGGING = {
@@ -202,10 +207,22 @@ PERMISSIONS_POLICY = ", ".join(
     for feature in "accelerometer camera geolocation gyroscope magnetometer microphone payment usb".split()
 )
 
-# Admin logins: locked for a while after repeated failures from one address for one username.
+# The proxies in front of the app (load balancer, Varnish, CDN) whose X-Forwarded-For and X-Forwarded-Proto
+# are believed. With none, the default, the socket's address is the client's and those headers, which
+# anyone can send, are ignored: a forged one must not choose a page's scheme or a login's address.
+TRUSTED_PROXY_HOPS = int(os.environ.get("DJANGO_TRUSTED_PROXY_HOPS", "0"))
+if TRUSTED_PROXY_HOPS > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Desk logins (django-axes) are paused for a while after repeated failures, counted two ways: for one
+# username from one address, and for one address across all usernames (password spraying). The address
+# is the real client's (articles.security.client_address), never one a proxy shares with everyone.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "0.25"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "articles.security.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
@@ -222,7 +239,6 @@ SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     DEBUG = False
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Correction, Person
-from tests.factories import add_mention, make_article, make_image, make_person, make_staff
+from tests.factories import add_author, add_mention, make_article, make_image, make_person, make_staff
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[1]
@@ -189,6 +189,7 @@ def test_bios_and_corrections_are_sanitized_on_display_even_if_they_skipped_save
     hostile = '<p>Fixed the date.</p><script>alert(1)</script><img src="x" onerror="alert(2)">'
     person = make_person(slug="pat-hostile", bio="<p>Reporter.</p>")
     article = make_article()
+    add_author(article, person)  # a person's page exists once a public story names them
     correction = Correction.objects.create(article=article, text="<p>Placeholder.</p>")
     Correction.objects.filter(pk=correction.pk).update(text=hostile)
     Person.objects.filter(pk=person.pk).update(bio=hostile)
