@@ -65,6 +65,13 @@ def may_edit(user, article):
     return article.created_by_id == user.pk and article.status == Status.DRAFT
 
 
+def may_recover(user, *, created_by_id, status):
+    """Tell whether user may bring back a deleted story: editors any, reporters their own deleted drafts."""
+    if not (user.has_perm("articles.add_article") and user.has_perm("articles.change_article")):
+        return False
+    return is_editor(user) or (created_by_id == user.pk and status == Status.DRAFT)
+
+
 def requested_status(data):
     """Return the status a workflow button in submitted form data asks for, or None."""
     for name, status in BUTTONS.items():
