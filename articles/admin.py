@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -23,7 +24,7 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
-from articles import desk_revisions, desk_search, diffing, publishing, softlock
+from articles import desk_revisions, desk_search, diffing, limits, publishing, softlock
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -65,6 +66,19 @@ def count_of(rows):
     """
     counted = rows.order_by().annotate(_n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("_n")
     return Coalesce(Subquery(counted), 0)
+
+
+class DrillDownWithinBounds:
+    """The date drill-down of a list: an address naming a year outside articles.limits is a bad lookup.
+
+    Django works out the year after the one asked for, which overflows for 9999.
+    """
+
+    def get_changelist_instance(self, request):
+        year = request.GET.get(f"{self.date_hierarchy}__year")
+        if year is not None and not (year.isdigit() and limits.year_in_range(int(year))):
+            raise IncorrectLookupParameters(f"Nothing is dated in the year {year}.")
+        return super().get_changelist_instance(request)
 
 
 @admin.register(Section)
@@ -265,7 +279,7 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
     list_display = ["headline", "status_label", "primary_section", "bylines", "published_at", "updated_at"]
@@ -805,7 +819,7 @@ class EditorsChangeStoryParts:
 
 
 @admin.register(Correction)
-class CorrectionAdmin(EditorsChangeStoryParts, admin.ModelAdmin):
+class CorrectionAdmin(DrillDownWithinBounds, EditorsChangeStoryParts, admin.ModelAdmin):
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind", "published_at"]
     list_select_related = ["article"]
