@@ -23,6 +23,8 @@ from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from articles import desk_revisions, desk_search, diffing, limits, publishing, softlock
 from articles.models import (
@@ -81,6 +83,36 @@ class DrillDownWithinBounds:
         return super().get_changelist_instance(request)
 
 
+class SharedWithPublishedStories:
+    """Pictures, people and tags: what a published story shows, reporters see read-only, and are told why."""
+
+    def refusal(self, request, obj):
+        """Return why the user may not change obj, asked of the database once per request; "" if they may."""
+        answers = getattr(request, "desk_shared_refusals", None)
+        if answers is None:
+            answers = request.desk_shared_refusals = {}
+        key = (obj._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = publishing.shared_refusal(request.user, obj)
+        return answers[key]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not self.refusal(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not self.refusal(request, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        refusal = obj is not None and self.refusal(request, obj)
+        if refusal and request.method == "POST":
+            self.message_user(request, f"{refusal} Nothing was changed.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        if refusal:
+            self.message_user(request, refusal, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     ordering = ["position", "path"]
@@ -103,7 +135,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SharedWithPublishedStories, admin.ModelAdmin):
     ordering = ["name", "pk"]
     list_display = ["name", "job_title", "affiliation", "mention_count"]
     search_fields = ["name", "aliases", "job_title", "affiliation"]
@@ -125,7 +157,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(SharedWithPublishedStories, admin.ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit", "size", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
     search_fields = ["caption", "alt_text", "credit"]
@@ -854,3 +886,12 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_path", "article__headline"]
     autocomplete_fields = ["article"]
     date_hierarchy = "created_at"
+
+
+# taggit registers its own Tag admin when imported; the desk's puts the same rules on tags as on people.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(SharedWithPublishedStories, taggit_admin.TagAdmin):
+    pass
