@@ -88,7 +88,10 @@ def test_a_reporter_cannot_recover_her_published_story_back_to_its_first_draft(c
     add_correction(desk, story, "A name was misspelt.")
 
     page = client.get(recover_url(first), follow=True)
-    client.post(recover_url(first), form_data(page))
+    assert "is not deleted, so there is nothing to recover" in page.content.decode()
+    # What the recover form of the first revision would have sent.
+    sent = form_data(desk.get(change_url(story)), headline="Rita's draft", status="draft", opened_version="1")
+    client.post(recover_url(first), sent)
 
     assert_still_live(story, "Checked by the desk", "A name was misspelt.")
 
