@@ -38,6 +38,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # Undoing this migration rebuilds the table again: the triggers are put back once that is done.
+        migrations.RunPython(migrations.RunPython.noop, restore_search_triggers),
         migrations.AlterField(
             model_name='article',
             name='embargo_until',
@@ -75,5 +77,5 @@ class Migration(migrations.Migration):
             model_name='correction',
             constraint=models.CheckConstraint(condition=models.Q(('published_at__isnull', True), ('published_at__range', BOUNDS), _connector='OR'), name='correction_published_at_in_range'),
         ),
-        migrations.RunPython(restore_search_triggers, restore_search_triggers),
+        migrations.RunPython(restore_search_triggers, migrations.RunPython.noop),
     ]
