@@ -7,9 +7,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import construct_instance
 from django.http import HttpResponseRedirect
@@ -19,9 +21,12 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
-from articles import desk_search, diffing, publishing, softlock
+from articles import desk_revisions, desk_search, diffing, limits, publishing, softlock
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -42,6 +47,14 @@ LONG_TEXT = {"body", "dek", "lead_image_caption"}
 SHORT_TEXT = {"headline", "slug", "dateline", "source", "source_id", "seo_title", "seo_description"}
 
 
+class ShownWithoutSaving(Exception):
+    """Carries a page drawn inside a transaction that must be rolled back."""
+
+    def __init__(self, response):
+        super().__init__("shown without saving")
+        self.response = response
+
+
 def local(moment):
     """Return a time as the desk reads it: in the site's time zone, to the minute."""
     return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
@@ -55,6 +68,49 @@ def count_of(rows):
     """
     counted = rows.order_by().annotate(_n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("_n")
     return Coalesce(Subquery(counted), 0)
+
+
+class DrillDownWithinBounds:
+    """The date drill-down of a list: an address naming a year outside articles.limits is a bad lookup.
+
+    Django works out the year after the one asked for, which overflows for 9999.
+    """
+
+    def get_changelist_instance(self, request):
+        year = request.GET.get(f"{self.date_hierarchy}__year")
+        if year is not None and not (year.isdigit() and limits.year_in_range(int(year))):
+            raise IncorrectLookupParameters(f"Nothing is dated in the year {year}.")
+        return super().get_changelist_instance(request)
+
+
+class SharedWithPublishedStories:
+    """Pictures, people and tags: what a published story shows, reporters see read-only, and are told why."""
+
+    def refusal(self, request, obj):
+        """Return why the user may not change obj, asked of the database once per request; "" if they may."""
+        answers = getattr(request, "desk_shared_refusals", None)
+        if answers is None:
+            answers = request.desk_shared_refusals = {}
+        key = (obj._meta.label, obj.pk)
+        if key not in answers:
+            answers[key] = publishing.shared_refusal(request.user, obj)
+        return answers[key]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or not self.refusal(request, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and (obj is None or not self.refusal(request, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        refusal = obj is not None and self.refusal(request, obj)
+        if refusal and request.method == "POST":
+            self.message_user(request, f"{refusal} Nothing was changed.", messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        if refusal:
+            self.message_user(request, refusal, messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Section)
@@ -79,7 +135,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SharedWithPublishedStories, admin.ModelAdmin):
     ordering = ["name", "pk"]
     list_display = ["name", "job_title", "affiliation", "mention_count"]
     search_fields = ["name", "aliases", "job_title", "affiliation"]
@@ -101,7 +157,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(SharedWithPublishedStories, admin.ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit", "size", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
     search_fields = ["caption", "alt_text", "credit"]
@@ -170,6 +226,13 @@ class CorrectionInline(StoryPartInline, admin.StackedInline):
     fields = ["kind", "text", "published_at"]
 
 
+def opened_status(form):
+    """Return the status the story had when its form was opened (a new story's is draft)."""
+    if "status" not in form.fields:
+        return form.instance.status
+    return form.initial.get("status", Status.DRAFT)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The story form: it remembers the version it was opened at and checks every status move."""
 
@@ -196,7 +259,9 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if self.instance.pk is not None and cleaned.get("opened_version") is None:
             self.add_error(None, "This form does not say which version of the story it edits; reload the story.")
-        from_status = self.initial.get("status", Status.DRAFT)
+        if "status" not in self.fields:
+            return cleaned  # restoring a revision: the story stays where it is, whatever buttons say
+        from_status = opened_status(self)
         to_status = publishing.requested_status(self.data) or cleaned.get("status") or from_status
         if to_status == from_status:
             return cleaned
@@ -246,7 +311,7 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin):
+class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
     list_display = ["headline", "status_label", "primary_section", "bylines", "published_at", "updated_at"]
@@ -355,7 +420,7 @@ class ArticleAdmin(VersionAdmin):
         publishing.save_edit(
             article=obj,
             user=request.user,
-            from_status=form.initial.get("status", Status.DRAFT),
+            from_status=opened_status(form),
             opened_version=form.cleaned_data.get("opened_version"),
         )
         softlock.note_editing(article_pk=obj.pk, user=request.user)
@@ -374,7 +439,7 @@ class ArticleAdmin(VersionAdmin):
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
-        named = publishing.describe(form.initial.get("status", Status.DRAFT), form.cleaned_data.get("status"))
+        named = publishing.describe(opened_status(form), form.instance.status)
         if not named:
             return message
         # The history and the revision both name the move first: "Published. Changed Body."
@@ -417,30 +482,99 @@ class ArticleAdmin(VersionAdmin):
     def _conflict_key(pk):
         return f"desk-conflict-{pk}"
 
-    # Revisions.
+    # Revisions. Reversion's own views revert every object of a revision and check permission on what the
+    # revert made; these bring back one story's own rows, and check who may act on the story first.
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if getattr(request, "desk_restoring", False):
+            return [*fields, *desk_revisions.LIVE_FIELDS]
+        return fields
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        # Restoring brings back the text and the story's parts; where the story stands in the workflow,
-        # its version counter, and what readers have been told (its corrections and "updated" time) stay
-        # as they are now: get_object puts them back after the revert.
-        pk = unquote(object_id)
-        request.desk_live_state = (
-            Article.objects.filter(pk=pk).values("status", "published_at", "version", "updated_at").first()
+        story = get_object_or_404(Article, pk=unquote(object_id))
+        allowed = self.has_change_permission if request.method == "POST" else self.has_view_or_change_permission
+        if not allowed(request, story):
+            raise PermissionDenied
+        version = get_object_or_404(Version.objects.get_for_object(story), pk=version_id)
+        context = {"title": f"Revert {version.object_repr}", "revert": True, **(extra_context or {})}
+        return self._revision_form(
+            request, version, story.pk, restoring=True, template=self.revision_form_template, context=context
         )
-        request.desk_live_corrections = list(
-            Correction.objects.filter(article_id=pk).values("pk", "kind", "text", "published_at")
-        )
-        return super().revision_view(request, object_id, version_id, extra_context)
 
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        live = getattr(request, "desk_live_state", None)
-        if obj is not None and live:
-            Article.objects.filter(pk=obj.pk).update(**live)
-            for name, value in live.items():
-                setattr(obj, name, value)
-            _keep_corrections(obj, request.desk_live_corrections)
-        return obj
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version.objects.get_for_model(Article), pk=version_id)
+        try:
+            saved = version.field_dict
+        except RevertError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:articles_article_recoverlist"))
+        existing = Article.objects.filter(Q(pk=version.object_id) | Q(guid=saved["guid"])).first()
+        if existing is not None:
+            self.message_user(
+                request,
+                f"“{existing}” is not deleted, so there is nothing to recover. "
+                "To bring back earlier text, open the story's history and restore a revision from there.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:articles_article_history", args=[quote(existing.pk)]))
+        if not publishing.may_recover(request.user, created_by_id=saved["created_by_id"], status=saved["status"]):
+            raise PermissionDenied
+        context = {"title": f"Recover {version.object_repr}", "recover": True, **(extra_context or {})}
+        template = self.recover_form_template or "reversion/recover_form.html"
+        return self._revision_form(
+            request, version, int(version.object_id), restoring=False, template=template, context=context
+        )
+
+    def recoverlist_view(self, request, extra_context=None):
+        deleted = Version.objects.get_deleted(Article).select_related("revision__user")
+        deleted = list(deleted.order_by(*self.get_version_ordering(request)))
+        # A story deleted and written again under the same guid is not deleted.
+        guids = {version.field_dict["guid"] for version in deleted}
+        alive = set(Article.objects.filter(guid__in=guids).values_list("guid", flat=True))
+        shown = [
+            version
+            for version in deleted
+            if version.field_dict["guid"] not in alive
+            and publishing.may_recover(
+                request.user, created_by_id=version.field_dict["created_by_id"], status=version.field_dict["status"]
+            )
+        ]
+        return super().recoverlist_view(request, {**(extra_context or {}), "deleted": shown})
+
+    def _revision_form(self, request, version, story_pk, *, restoring, template, context):
+        """Show (GET) or save (POST) the story as the revision has it, with the change form of the desk.
+
+        What the revision brings back is written in a transaction, so that the form shows it; a GET, or a
+        POST the form refuses, rolls it all back.
+        """
+        parts = desk_revisions.own_parts(version.revision, story_pk, with_corrections=not restoring)
+        request.desk_restoring = restoring
+        when = local(version.revision.date_created)
+        try:
+            with transaction.atomic():
+                if restoring:
+                    desk_revisions.restore(version, parts, story_pk=story_pk)
+                else:
+                    desk_revisions.recover(version, parts)
+                with self.create_revision(request):
+                    response = self.changeform_view(request, quote(str(story_pk)), request.path, context)
+                    if request.method == "POST" and response.status_code == 302:
+                        reversion.set_comment(f"Restored the revision of {when}." if restoring else "Recovered.")
+                        return response
+                    if response.status_code == 200:
+                        response.template_name = template
+                        response.render()
+                    raise ShownWithoutSaving(response)
+        except ShownWithoutSaving as shown:
+            return shown.response
+        except EditConflict:
+            self.message_user(
+                request, "Someone saved the story while you were restoring it; nothing was changed.", messages.ERROR
+            )
+        except (RevertError, IntegrityError) as error:
+            self.message_user(request, f"The revision could not be brought back: {error}", messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
 
     def delete_model(self, request, obj):
         # A story that was never saved through the desk has no revision yet; take one so it can be recovered.
@@ -670,14 +804,6 @@ class ArticleAdmin(VersionAdmin):
         )
 
 
-def _keep_corrections(article, rows):
-    """Put a story's corrections back as rows lists them: a restored revision must not unsay one."""
-    Correction.objects.filter(article=article).exclude(pk__in=[row["pk"] for row in rows]).delete()
-    for row in rows:
-        fields = {name: value for name, value in row.items() if name != "pk"}
-        Correction.objects.update_or_create(pk=row["pk"], defaults={**fields, "article": article})
-
-
 def _field_of(key):
     """Return the form field a submitted key belongs to: published_at_0 belongs to published_at."""
     name, _, suffix = key.rpartition("_")
@@ -725,7 +851,7 @@ class EditorsChangeStoryParts:
 
 
 @admin.register(Correction)
-class CorrectionAdmin(EditorsChangeStoryParts, admin.ModelAdmin):
+class CorrectionAdmin(DrillDownWithinBounds, EditorsChangeStoryParts, admin.ModelAdmin):
     list_display = ["article", "kind", "published_at"]
     list_filter = ["kind", "published_at"]
     list_select_related = ["article"]
@@ -760,3 +886,12 @@ class ArticleRedirectAdmin(admin.ModelAdmin):
     search_fields = ["old_path", "article__headline"]
     autocomplete_fields = ["article"]
     date_hierarchy = "created_at"
+
+
+# taggit registers its own Tag admin when imported; the desk's puts the same rules on tags as on people.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(SharedWithPublishedStories, taggit_admin.TagAdmin):
+    pass

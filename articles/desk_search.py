@@ -7,10 +7,11 @@ newsroom scale); its date drill-down truncates every row's time in Python on SQL
 import datetime
 
 from django.db import connection
-from django.db.models import F, Func, IntegerField, Max, Min, Q
+from django.db.models import F, Func, IntegerField, Min, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from articles import limits
 from articles.search import POSTGRES_VECTOR, words
 
 
@@ -69,49 +70,48 @@ def _period_after(day, kind):
     return day + datetime.timedelta(days=1)
 
 
-def _period_starts(first, last, kind):
-    """Return the first day of each year, month or day from first to last, and of the one after last."""
-    day = {
-        "year": datetime.date(first.year, 1, 1),
-        "month": datetime.date(first.year, first.month, 1),
-        "day": first.date(),
-    }[kind]
-    starts = [day]
-    while day <= last.date():
-        day = _period_after(day, kind)
-        starts.append(day)
-    return starts
+def _period_start(moment, kind):
+    """Return the first day of the year, month or day a local time falls in."""
+    if kind == "year":
+        return datetime.date(moment.year, 1, 1)
+    if kind == "month":
+        return datetime.date(moment.year, moment.month, 1)
+    return moment.date()
+
+
+def within_bounds(queryset, field):
+    """Return the rows whose time lies within articles.limits: a time outside them overflows date arithmetic."""
+    return queryset.filter(**{f"{field}__range": (limits.EARLIEST, limits.LATEST)})
 
 
 def periods_with_stories(queryset, field, kind):
     """Return the local start of each year, month or day in which queryset has a row, oldest first.
 
-    What QuerySet.datetimes() returns, from one min/max and one indexed EXISTS per period of the range.
+    What QuerySet.datetimes() returns, from one indexed MIN per period that has rows (and one to find
+    there are no more), so that a story dated centuries away costs one query, not one per empty year.
     """
-    span = queryset.aggregate(first=Min(field), last=Max(field))
-    if span["first"] is None:
-        return []
+    rows = within_bounds(queryset, field)
     zone = timezone.get_current_timezone()
-    first, last = timezone.localtime(span["first"], zone), timezone.localtime(span["last"], zone)
-    starts = [
-        timezone.make_aware(datetime.datetime.combine(day, datetime.time()), zone)
-        for day in _period_starts(first, last, kind)
-    ]
-    return [
-        start
-        for start, end in zip(starts, starts[1:], strict=False)
-        if queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end}).exists()
-    ]
+    starts = []
+    following = rows.aggregate(first=Min(field))["first"]
+    while following is not None:
+        day = _period_start(timezone.localtime(following, zone), kind)
+        starts.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time()), zone))
+        after = timezone.make_aware(datetime.datetime.combine(_period_after(day, kind), datetime.time()), zone)
+        following = rows.filter(**{f"{field}__gte": after}).aggregate(first=Min(field))["first"]
+    return starts
 
 
 class IndexedPeriods:
     """Stands in for a changelist's queryset in Django's date_hierarchy tag: same answers, indexed queries."""
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, field):
         self.queryset = queryset
+        self.field = field
 
     def aggregate(self, **aggregates):
-        return self.queryset.aggregate(**aggregates)
+        # The drill-down starts at the year or month holding every row: out-of-bounds rows take no part.
+        return within_bounds(self.queryset, self.field).aggregate(**aggregates)
 
     def datetimes(self, field, kind):
         return periods_with_stories(self.queryset, field, kind)

@@ -14,6 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from articles import images, natural_keys
+from articles.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR, TimeOutOfRange, check_moment
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
 from articles.urlcache import fast_reverse
@@ -56,6 +57,23 @@ def to_milliseconds(sender, instance, **kwargs):
             value = getattr(instance, field.attname)
             if isinstance(value, datetime.datetime) and value.microsecond % 1000:
                 setattr(instance, field.attname, value.replace(microsecond=value.microsecond // 1000 * 1000))
+
+
+def within_time_bounds(value):
+    """Refuse a story time outside the years of articles.limits, with a message for the desk."""
+    try:
+        check_moment(value)
+    except TimeOutOfRange:
+        raise ValidationError(
+            f"Choose a time between the years {EARLIEST_YEAR} and {LATEST_YEAR}.", code="out_of_range"
+        ) from None
+
+
+def time_in_bounds(field, name):
+    """Return the constraint that keeps a time column within articles.limits, for rows no form checked."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (EARLIEST, LATEST)}), name=name
+    )
 
 
 def new_guid():
@@ -395,13 +413,23 @@ class Article(models.Model):
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
-        null=True, blank=True, db_index=True, help_text="A time in the future schedules the story."
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=[within_time_bounds],
+        help_text="A time in the future schedules the story.",
     )
     updated_at = models.DateTimeField(
-        null=True, blank=True, help_text="When readers were last told the story changed."
+        null=True,
+        blank=True,
+        validators=[within_time_bounds],
+        help_text="When readers were last told the story changed.",
     )
     embargo_until = models.DateTimeField(
-        null=True, blank=True, help_text="The story stays hidden until this time, even when published."
+        null=True,
+        blank=True,
+        validators=[within_time_bounds],
+        help_text="The story stays hidden until this time, even when published.",
     )
     dateline = models.CharField(max_length=120, blank=True, help_text="Where the story was filed, e.g. BEIRUT.")
     source = models.CharField(max_length=120, blank=True, help_text="Wire service or distributor credit.")
@@ -446,6 +474,9 @@ class Article(models.Model):
                 fields=["source", "source_id"], condition=~Q(source_id=""), name="article_unique_source_id"
             ),
             models.CheckConstraint(condition=~Q(headline=""), name="article_headline_not_empty"),
+            time_in_bounds("published_at", "article_published_at_in_range"),
+            time_in_bounds("updated_at", "article_updated_at_in_range"),
+            time_in_bounds("embargo_until", "article_embargo_until_in_range"),
         ]
 
     def __str__(self):
@@ -708,7 +739,7 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
     text = models.TextField(help_text="What was wrong and what is right now; shown to readers.")
-    published_at = models.DateTimeField(default=now_ms)
+    published_at = models.DateTimeField(default=now_ms, validators=[within_time_bounds])
 
     objects = CorrectionManager()
 
@@ -716,6 +747,7 @@ class Correction(models.Model):
         ordering = ["article_id", "published_at"]
         constraints = [
             models.UniqueConstraint(fields=["article", "published_at"], name="correction_unique_time"),
+            time_in_bounds("published_at", "correction_published_at_in_range"),
         ]
 
     def __str__(self):

@@ -8,10 +8,11 @@ actions and a hand-made POST alike.
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article, EditConflict, StatusChange
+from articles.models import Article, Authorship, EditConflict, Image, Mention, Person, StatusChange, TaggedArticle
 
 Status = Article.Status
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -63,6 +64,54 @@ def may_edit(user, article):
     if is_editor(user):
         return True
     return article.created_by_id == user.pk and article.status == Status.DRAFT
+
+
+def may_recover(user, *, created_by_id, status):
+    """Tell whether user may bring back a deleted story: editors any, reporters their own deleted drafts."""
+    if not (user.has_perm("articles.add_article") and user.has_perm("articles.change_article")):
+        return False
+    return is_editor(user) or (created_by_id == user.pk and status == Status.DRAFT)
+
+
+def stories_showing(obj):
+    """Return the published stories (live, scheduled or embargoed) that show a picture, person or tag.
+
+    A picture shows as a lead picture or as the photo of someone in a byline or mentioned; a person in
+    a byline or a mention; a tag on the story.
+    """
+    if isinstance(obj, Image):
+        people = Person.objects.filter(photo=obj).values("pk")
+        shown = Q(lead_image=obj) | _naming(people)
+    elif isinstance(obj, Person):
+        shown = _naming([obj.pk])
+    else:
+        shown = Q(pk__in=TaggedArticle.objects.filter(tag=obj).values("content_object_id"))
+    return Article.objects.filter(shown, status=Status.PUBLISHED)
+
+
+def _naming(people):
+    """Return the condition for stories with one of people in a byline or mentioned."""
+    return Q(pk__in=Authorship.objects.filter(person__in=people).values("article_id")) | Q(
+        pk__in=Mention.objects.filter(person__in=people).values("article_id")
+    )
+
+
+def shared_refusal(user, obj):
+    """Return why user may not change or delete a picture, person or tag, in words for the desk; "" if they may.
+
+    What a published story shows goes public the moment it changes, so only editors change it; a
+    reporter changes what only drafts use, and changes a published story by proposing it for review.
+    """
+    if is_editor(user):
+        return ""
+    headline = stories_showing(obj).values_list("headline", flat=True).first()
+    if headline is None:
+        return ""
+    noun = {Image: "picture", Person: "person"}.get(type(obj), "tag")
+    return (
+        f"This {noun} appears in a published story (“{headline}”), so only an editor can change it. "
+        f"Ask an editor, or use another {noun} in your own story and submit it for review."
+    )
 
 
 def requested_status(data):

@@ -14,7 +14,7 @@ register = template.Library()
 def indexed_date_hierarchy(cl):
     """Return Django's date drill-down for the changelist, its periods found with indexed queries."""
     indexed = copy.copy(cl)
-    indexed.queryset = IndexedPeriods(cl.queryset)
+    indexed.queryset = IndexedPeriods(cl.queryset, cl.date_hierarchy)
     return date_hierarchy(indexed)
 
 
