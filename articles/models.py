@@ -190,6 +190,12 @@ class Image(models.Model):
         editable=False,
         help_text="Scaled copies for responsive pages, made once when the picture is uploaded.",
     )
+    import_record = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the last import set here (a digest per field), so a re-import keeps the desk's changes.",
+    )
 
     objects = ImageManager()
 
@@ -248,6 +254,12 @@ class Person(models.Model):
         default=list,
         blank=True,
         help_text="Other spellings of the name seen in copy, so imports find this person.",
+    )
+    import_record = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the last import set here (a digest per field), so a re-import keeps the desk's changes.",
     )
 
     objects = PersonManager()
@@ -422,6 +434,12 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles_created",
         help_text="Who started the story on the desk; reporters may edit their own drafts.",
+    )
+    import_record = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="What the last import set here (a digest per field), so a re-import keeps the desk's changes.",
     )
 
     objects = ArticleManager()

@@ -10,9 +10,9 @@ import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.commands import loaddata
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, transaction
 
-from articles import natural_keys
+from articles import natural_keys, reimport
 from articles.cache import one_bump_after
 from articles.dbstats import refresh_statistics
 
@@ -29,8 +29,16 @@ class Command(loaddata.Command):
             try:
                 # The version is bumped once, after the load has committed (or failed); rows found by
                 # natural key are fetched once per attempt, and forgotten if the attempt rolls back.
-                with one_bump_after(), natural_keys.remembering():
+                # Stories, people and pictures already stored keep what the desk changed (articles/reimport.py);
+                # the stories' lists and revisions are completed in the same transaction as the load.
+                with (
+                    one_bump_after(),
+                    natural_keys.remembering(),
+                    reimport.loading() as load,
+                    transaction.atomic(using=options["database"]),
+                ):
                     result = super().handle(*fixture_labels, **options)
+                    report = reimport.finish(load, using=options["database"])
             except IntegrityError as exc:
                 # Another import of the same rows committed first; our transaction rolled back whole.
                 # Loading again finds those rows by their natural keys and updates them instead.
@@ -41,6 +49,9 @@ class Command(loaddata.Command):
                 continue
             if self.loaded_object_count:
                 refresh_statistics(self.using)
+            if self.verbosity >= 1:
+                for line in report:
+                    self.stdout.write(line)
             return result
 
     def load_label(self, fixture_label):
