@@ -107,9 +107,6 @@ class Outcome:
     changed: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
 
-    def describe(self, names):
-        return ", ".join(_label(type(self.instance), name) for name in names)
-
 
 def merge(stored, incoming):
     """Put back on incoming every value the import may not change; return what changes and what is kept.
@@ -198,7 +195,8 @@ def _copy(stored, incoming, name):
     setattr(incoming, attname, getattr(stored, attname))
 
 
-def _label(model, name):
+def label(model, name):
+    """Return how a report names a field or a list of a model."""
     if name in LISTS:
         return LISTS[name][2]
     return str(model._meta.get_field(name).verbose_name)
@@ -320,7 +318,7 @@ def finish(load, *, using="default", source="wire copy"):
     lines = []
     for pk, story in load.stories.items():
         for name in sorted(story.open_lists):
-            model, story_field, _label_text = LISTS[name]
+            model, story_field, _label = LISTS[name]
             model._default_manager.using(using).filter(**{f"{story_field}_id": pk}).exclude(
                 pk__in=story.seen.get(name, set())
             ).delete()
@@ -329,20 +327,24 @@ def finish(load, *, using="default", source="wire copy"):
         changed = [*outcome.changed, *sorted(story.changing)]
         kept = [*outcome.kept, *sorted(story.kept_lists)]
         if changed:
-            save_revision(article, [_label(Article, name) for name in changed], source=source)
+            save_revision(article, [label(Article, name) for name in changed], source=source)
             if story.old_url and article.is_public():
                 ArticleRedirect.record(story.old_url, article)
-            lines.append(
-                f"Updated {describe_row(article)}: {', '.join(_label(Article, n) for n in changed)} "
-                f"(version {article.version})."
-            )
-        if kept:
-            lines.append(f"Kept the desk's {', '.join(_label(Article, n) for n in kept)} on {describe_row(article)}.")
+        lines += report(article, changed, kept)
     for outcome in load.rows:
-        if outcome.changed:
-            lines.append(f"Updated {describe_row(outcome.instance)}: {outcome.describe(outcome.changed)}.")
-        if outcome.kept:
-            lines.append(f"Kept the desk's {outcome.describe(outcome.kept)} on {describe_row(outcome.instance)}.")
+        lines += report(outcome.instance, outcome.changed, outcome.kept)
+    return lines
+
+
+def report(instance, changed, kept):
+    """Return the lines that tell an operator what an import changed on a stored row and what it kept."""
+    model = type(instance)
+    lines = []
+    if changed:
+        version = f" (version {instance.version})" if isinstance(instance, Article) else ""
+        lines.append(f"Updated {describe_row(instance)}: {', '.join(label(model, n) for n in changed)}{version}.")
+    if kept:
+        lines.append(f"Kept the desk's {', '.join(label(model, n) for n in kept)} on {describe_row(instance)}.")
     return lines
 
 
