@@ -484,7 +484,7 @@ def _import_item(item, *, default_section, now):
     if status == Article.Status.PUBLISHED and published_at is None:
         published_at = now
 
-    stored = Article.objects.filter(guid=uri).first()
+    stored = Article.objects.select_for_update().filter(guid=uri).first()
     if stored is not None and stored.import_record.get("origin") != _origin(uri):
         raise NinjsError(
             f"{uri}: a story with this uri was written on this site or came from elsewhere; "

@@ -4,6 +4,10 @@ Django's own command already loads inside one transaction. This one also refuses
 named, what it would otherwise load silently or report obscurely: empty files, text that is not
 UTF-8, a natural key given twice in one file, a reference to a row that exists nowhere, and text longer than
 its column (SQLite would store it without complaint).
+
+Rows already in the database keep what the desk changed: a story's status and version are never taken
+from a fixture, and a field or list the desk edited stays as it is (articles/reimport.py, through the
+documented ``pre_save`` signal with ``raw=True``). The command prints what it kept and what it changed.
 """
 
 import os
