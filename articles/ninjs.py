@@ -485,7 +485,7 @@ def _import_item(item, *, default_section, now):
         published_at = now
 
     stored = Article.objects.select_for_update().filter(guid=uri).first()
-    if stored is not None and stored.import_record.get("origin") != _origin(uri):
+    if stored is not None and (stored.import_record or {}).get("origin") != _origin(uri):
         raise NinjsError(
             f"{uri}: a story with this uri was written on this site or came from elsewhere; "
             "an import updates only the stories it created"

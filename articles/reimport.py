@@ -152,7 +152,8 @@ def merge(stored, incoming):
             setattr(incoming, model_field.attname, getattr(stored, model_field.attname))
     if model is Article:
         incoming.headline_key = title_key(incoming.headline)
-    setattr(incoming, RECORD, {**stored_record, provenance.FIELDS: digests})
+    # A row no import ever wrote keeps having no record.
+    setattr(incoming, RECORD, {**stored_record, provenance.FIELDS: digests} if digests or stored_record else None)
     return outcome
 
 
@@ -176,11 +177,13 @@ def plan_lists(stored, incoming_record, current):
 
 def record_lists(record, open_lists, asserted_record):
     """Return record with the digests of the open lists taken from the import's own record."""
+    if not open_lists:
+        return record
     asserted = provenance.digests_in(asserted_record)
     digests = provenance.digests_in(record)
     for name in open_lists:
         digests[name] = asserted[name]
-    return {**record, provenance.FIELDS: digests}
+    return {**(record or {}), provenance.FIELDS: digests}
 
 
 def save_revision(article, names, *, source):
