@@ -144,6 +144,14 @@ def test_a_hostile_value_is_refused_by_name_and_the_site_stays_up(seed, client, 
     assert_site_answers(client, seed.primary_section.path)
 
 
+def test_deeply_nested_json_is_refused_by_name(seed, client, tmp_path):
+    before = dump()
+    with pytest.raises(CommandError, match="deep.json: the JSON is nested too deeply"):
+        run(tmp_path, '{"uri": "urn:x", "headlines": ' + "[" * 100_000 + "]" * 100_000 + "}", name="deep.json")
+    assert dump() == before
+    assert_site_answers(client, seed.primary_section.path)
+
+
 def test_a_good_item_imports_and_the_site_still_answers(seed, client, tmp_path):
     printed = run(tmp_path, item())
     story = Article.objects.get(guid=GOOD["uri"])
