@@ -8,9 +8,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from articles import models, natural_keys
+        from articles import models, natural_keys, reimport
         from articles.cache import connect_invalidation
 
         connect_invalidation()
         # The rows fixtures refer to by natural key, remembered as a load saves them.
         natural_keys.connect(models.Section, models.Person, models.Image, models.Article, Tag)
+        # A fixture loaded over stored rows keeps what the desk changed (raw saves call no model method).
+        reimport.connect()

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from articles import provenance
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
 from articles.wire import Block, WireArticle, WireError
@@ -106,6 +107,68 @@ def section_rows(options: BuildOptions) -> list[dict]:
     return rows
 
 
+# The fields of each row whose values the import record digests (articles/reimport.py OWNED says why).
+ARTICLE_OWNED = (
+    "headline",
+    "slug",
+    "dek",
+    "body",
+    "primary_section",
+    "lead_image",
+    "lead_image_caption",
+    "published_at",
+    "updated_at",
+    "embargo_until",
+    "dateline",
+    "source",
+    "source_id",
+    "seo_title",
+    "seo_description",
+)
+PERSON_OWNED = ("name", "job_title", "affiliation", "bio", "photo", "aliases")
+IMAGE_OWNED = ("file", "alt_text", "caption", "credit")
+TIME_FIELDS = frozenset({"published_at", "updated_at", "embargo_until"})
+
+
+def _record(fields: dict, owned: Sequence[str], **more: object) -> dict:
+    """Return the import record of a fixture row: a digest of each owned value as the database will hold it."""
+    values: dict[str, object] = {}
+    for name in owned:
+        value = fields[name]
+        if name in TIME_FIELDS and value is not None:
+            value = provenance.moment_text(datetime.fromisoformat(value))
+        values[name] = value
+    values.update(more)
+    return provenance.record_of(values)
+
+
+def _story_record(
+    fields: dict, authorships: list[dict], mentions: list[dict], tagged: list[dict], links: list[dict]
+) -> dict:
+    """Return a story's import record: its own fields and its lists of bylines, mentions, tags and links."""
+    lists = {
+        "authorships": provenance.rows(
+            (row["fields"]["person"][0], row["fields"]["role"], row["fields"]["position"]) for row in authorships
+        ),
+        "mentions": provenance.rows(
+            (row["fields"]["person"][0], row["fields"]["title"], row["fields"]["position"]) for row in mentions
+        ),
+        "tags": sorted(row["fields"]["tag"][0] for row in tagged),
+        "related_links": provenance.rows(
+            (
+                row["fields"]["position"],
+                row["fields"]["kind"],
+                row["fields"]["title"],
+                row["fields"]["target_article"][0] if row["fields"]["target_article"] else None,
+                row["fields"]["url"],
+                row["fields"]["anchor_block"],
+            )
+            for row in links
+        ),
+    }
+    return _record(fields, ARTICLE_OWNED, **lists)
+
+
 def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     """Return fixture objects for the sources; the same input always gives the same list."""
     sources = sorted(sources, key=lambda s: s.source_id)
@@ -155,35 +218,36 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                     },
                 }
             )
+            images[-1]["fields"]["import_record"] = _record(images[-1]["fields"], IMAGE_OWNED, renditions=[])
 
         published = options.published_at
-        articles.append(
-            {
-                "model": "articles.article",
-                "fields": {
-                    "guid": guid,
-                    "headline": wire.headline,
-                    "headline_key": title_key(wire.headline),
-                    "slug": slug,
-                    "dek": wire.dek or "",
-                    "body": body_html(wire.blocks),
-                    "primary_section": [section_path],
-                    "lead_image": [lead_key] if lead_key else None,
-                    "lead_image_caption": "",
-                    "status": "published" if published else "draft",
-                    "published_at": _iso(published),
-                    "updated_at": _iso(published),
-                    "embargo_until": None,
-                    "dateline": wire.dateline or "",
-                    "source": wire.source or "",
-                    "source_id": source.source_id,
-                    "seo_title": "",
-                    "seo_description": "",
-                    "version": 1,
-                    "last_modified": _iso(published) or "2000-01-01T00:00:00Z",
-                },
-            }
-        )
+        story = {
+            "model": "articles.article",
+            "fields": {
+                "guid": guid,
+                "headline": wire.headline,
+                "headline_key": title_key(wire.headline),
+                "slug": slug,
+                "dek": wire.dek or "",
+                "body": body_html(wire.blocks),
+                "primary_section": [section_path],
+                "lead_image": [lead_key] if lead_key else None,
+                "lead_image_caption": "",
+                "status": "published" if published else "draft",
+                "published_at": _iso(published),
+                "updated_at": _iso(published),
+                "embargo_until": None,
+                "dateline": wire.dateline or "",
+                "source": wire.source or "",
+                "source_id": source.source_id,
+                "seo_title": "",
+                "seo_description": "",
+                "version": 1,
+                "last_modified": _iso(published) or "2000-01-01T00:00:00Z",
+            },
+        }
+        articles.append(story)
+        first_child = (len(authorships), len(mentions), len(tagged), len(links))
 
         for position, byline in enumerate(wire.bylines):
             person_slug = _person(people, source, byline.name)
@@ -254,21 +318,27 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 }
             )
 
-    person_rows = [
-        {
-            "model": "articles.person",
-            "fields": {
-                "name": record["name"],
-                "slug": slug,
-                "job_title": record["job_title"],
-                "affiliation": "",
-                "bio": "",
-                "photo": None,
-                "aliases": sorted(record["aliases"]),
-            },
+        story["fields"]["import_record"] = _story_record(
+            story["fields"],
+            authorships[first_child[0] :],
+            mentions[first_child[1] :],
+            tagged[first_child[2] :],
+            links[first_child[3] :],
+        )
+
+    person_rows = []
+    for slug, record in sorted(people.items()):
+        fields = {
+            "name": record["name"],
+            "slug": slug,
+            "job_title": record["job_title"],
+            "affiliation": "",
+            "bio": "",
+            "photo": None,
+            "aliases": sorted(record["aliases"]),
         }
-        for slug, record in sorted(people.items())
-    ]
+        fields["import_record"] = _record(fields, PERSON_OWNED)
+        person_rows.append({"model": "articles.person", "fields": fields})
     tag_rows = [{"model": "taggit.tag", "fields": {"name": name, "slug": slug}} for slug, name in sorted(tags.items())]
     return [
         *section_rows(options),

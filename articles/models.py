@@ -208,6 +208,14 @@ class Image(models.Model):
         editable=False,
         help_text="Scaled copies for responsive pages, made once when the picture is uploaded.",
     )
+    # Nullable without a default, so that SQLite adds the column in place: rebuilding articles_article
+    # would drop the full-text triggers of migration 0002.
+    import_record = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the last import set here (a digest per field), so a re-import keeps the desk's changes.",
+    )
 
     objects = ImageManager()
 
@@ -266,6 +274,14 @@ class Person(models.Model):
         default=list,
         blank=True,
         help_text="Other spellings of the name seen in copy, so imports find this person.",
+    )
+    # Nullable without a default, so that SQLite adds the column in place: rebuilding articles_article
+    # would drop the full-text triggers of migration 0002.
+    import_record = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the last import set here (a digest per field), so a re-import keeps the desk's changes.",
     )
 
     objects = PersonManager()
@@ -450,6 +466,14 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="articles_created",
         help_text="Who started the story on the desk; reporters may edit their own drafts.",
+    )
+    # Nullable without a default, so that SQLite adds the column in place: rebuilding articles_article
+    # would drop the full-text triggers of migration 0002.
+    import_record = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="What the last import set here (a digest per field), so a re-import keeps the desk's changes.",
     )
 
     objects = ArticleManager()

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from articles import reimport
 from articles.models import Section
-from articles.ninjs import NinjsError, import_items, items_of
+from articles.ninjs import NinjsError, import_items, import_section, items_of
 
 
 class Command(BaseCommand):
@@ -26,16 +27,32 @@ class Command(BaseCommand):
                 raise CommandError(f"{name}: no such file") from exc
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise CommandError(f"{name}: not UTF-8 JSON ({exc})") from exc
+            except RecursionError:
+                raise CommandError(f"{name}: the JSON is nested too deeply to be a news item") from None
             try:
                 documents.append((name, items_of(document)))
             except NinjsError as exc:
                 raise CommandError(f"{name}: {exc}") from exc
-        count = 0
+        results = []
         with transaction.atomic():
-            default_section = Section.objects.ensure(section)
+            default_section = _default_section(section)
             for name, items in documents:
                 try:
-                    count += len(import_items(items, default_section=default_section))
+                    results += import_items(items, default_section=default_section)
                 except NinjsError as exc:
                     raise CommandError(f"{name}: {exc}") from exc
-        self.stdout.write(f"Imported {count} item(s) from {len(documents)} file(s).")
+        for result in results:
+            for line in reimport.report(result.article, result.changed, result.kept):
+                self.stdout.write(line)
+        self.stdout.write(f"Imported {len(results)} item(s) from {len(documents)} file(s).")
+
+
+def _default_section(path):
+    """Return the section --section names, refusing a path the desk could not create either."""
+    found = Section.objects.filter(path=path.strip("/")).first()
+    if found is not None:
+        return found
+    try:
+        return import_section(path)
+    except NinjsError as exc:
+        raise CommandError(f"--section {path!r}: {exc}") from exc

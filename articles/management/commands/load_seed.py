@@ -24,7 +24,7 @@ class Command(BaseCommand):
             stories = "story" if existing == 1 else "stories"
             self.stdout.write(
                 f"The database already holds {existing} {stories}; fixtures not reloaded "
-                "(load_seed --force, or loaddata, reloads them over any edits)."
+                "(load_seed --force loads them again: the wire's corrections arrive, the desk's changes stay)."
             )
             return
-        call_command("loaddata", *fixtures, verbosity=options["verbosity"])
+        call_command("loaddata", *fixtures, verbosity=options["verbosity"], stdout=self.stdout)

@@ -4,15 +4,19 @@ Django's own command already loads inside one transaction. This one also refuses
 named, what it would otherwise load silently or report obscurely: empty files, text that is not
 UTF-8, a natural key given twice in one file, a reference to a row that exists nowhere, and text longer than
 its column (SQLite would store it without complaint).
+
+Rows already in the database keep what the desk changed: a story's status and version are never taken
+from a fixture, and a field or list the desk edited stays as it is (articles/reimport.py, through the
+documented ``pre_save`` signal with ``raw=True``). The command prints what it kept and what it changed.
 """
 
 import os
 
 from django.contrib.auth import get_user_model
 from django.core.management.commands import loaddata
-from django.db import IntegrityError, models
+from django.db import IntegrityError, models, transaction
 
-from articles import natural_keys
+from articles import natural_keys, reimport
 from articles.cache import one_bump_after
 from articles.dbstats import refresh_statistics
 
@@ -29,8 +33,16 @@ class Command(loaddata.Command):
             try:
                 # The version is bumped once, after the load has committed (or failed); rows found by
                 # natural key are fetched once per attempt, and forgotten if the attempt rolls back.
-                with one_bump_after(), natural_keys.remembering():
+                # Stories, people and pictures already stored keep what the desk changed (articles/reimport.py);
+                # the stories' lists and revisions are completed in the same transaction as the load.
+                with (
+                    one_bump_after(),
+                    natural_keys.remembering(),
+                    reimport.loading() as load,
+                    transaction.atomic(using=options["database"]),
+                ):
                     result = super().handle(*fixture_labels, **options)
+                    report = reimport.finish(load, using=options["database"])
             except IntegrityError as exc:
                 # Another import of the same rows committed first; our transaction rolled back whole.
                 # Loading again finds those rows by their natural keys and updates them instead.
@@ -41,6 +53,9 @@ class Command(loaddata.Command):
                 continue
             if self.loaded_object_count:
                 refresh_statistics(self.using)
+            if self.verbosity >= 1:
+                for line in report:
+                    self.stdout.write(line)
             return result
 
     def load_label(self, fixture_label):
