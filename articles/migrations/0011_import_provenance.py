@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0009_child_rows_ordered_without_joining_the_story'),
+        ('articles', '0010_date_bounds'),
     ]
 
     operations = [
