@@ -241,7 +241,11 @@ _load = contextvars.ContextVar("reimport_load", default=None)
 
 @contextlib.contextmanager
 def loading():
-    """Gather, for one fixture load, what finish() needs; without it raw saves still keep the desk's values."""
+    """Gather, for one fixture load, what finish() needs; raw saves outside a load are not imports.
+
+    django-reversion restores a revision through raw saves too: a restore is the desk's own act, and
+    the desk's rules for it (articles/desk_revisions.py) apply instead of an import's.
+    """
     token = _load.set(Load())
     try:
         yield _load.get()
@@ -251,7 +255,7 @@ def loading():
 
 def keep_desk_work(sender, instance, raw=False, using="default", **kwargs):
     """Before a fixture row is saved over a stored one, put back what the import may not change."""
-    if not raw:
+    if not raw or _load.get() is None:
         return
     if sender in OWNED:
         _merge_row(sender, instance, using)
