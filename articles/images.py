@@ -2,10 +2,13 @@
 
 A file is opened with Pillow, whatever its name says. It must be JPEG, PNG, WebP or GIF, carry the
 extension of what it really is, stay under the byte and pixel limits (which stops decompression
-bombs), and decode completely. What is stored is Pillow's re-encoding of the pixels: metadata such
-as EXIF location is gone, and so is anything a polyglot file carried after or around the image.
+bombs), and decode completely. What is stored is Pillow's re-encoding of the pixels, and so is
+every rendition: EXIF (location included), XMP, IPTC, comments, PNG text chunks and colour profiles
+are gone, and so is anything a polyglot file carried after or around the image. A picture in another
+colour space is converted to sRGB first, which is what browsers assume of a picture without a profile.
 """
 
+import functools
 import io
 from pathlib import PurePath
 
@@ -14,6 +17,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
+
+try:
+    from PIL import ImageCms
+except ImportError:  # Pillow built without Little CMS: colours stay as they are, the profile still goes
+    ImageCms = None
 
 FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
 
@@ -64,11 +72,45 @@ def inspect(upload):
     return kind, width, height
 
 
+# What a re-encoding keeps of what Pillow read besides the pixels: which colour is transparent is part
+# of the picture. Everything else in Image.info is metadata, and Pillow writes some of it back when it
+# saves (a JPEG's or GIF's comment, a PNG's colour profile).
+PICTURE_INFO = ("transparency",)
+# Colour modes Little CMS converts from with a profile of the same colour space.
+PROFILED_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB", "L": "RGB"}
+
+
+@functools.cache
+def _srgb():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def in_srgb(picture):
+    """Return the picture's colours as sRGB, converted from the profile it carries, if it carries one."""
+    icc = picture.info.get("icc_profile")
+    if not icc or ImageCms is None or picture.mode not in PROFILED_MODES:
+        return picture
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(profile).lower():
+            return picture  # the most common profile: converting would change nothing
+        return ImageCms.profileToProfile(picture, profile, _srgb(), outputMode=PROFILED_MODES[picture.mode])
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture  # a profile Little CMS cannot use: the pixels as they are, rather than no picture
+
+
+def pixels_only(picture):
+    """Return the picture upright and in sRGB, with nothing but its pixels and transparency left to save."""
+    picture = in_srgb(ImageOps.exif_transpose(picture))
+    picture.info = {key: picture.info[key] for key in PICTURE_INFO if key in picture.info}
+    return picture
+
+
 def reencoded(upload, kind):
-    """Return the picture's pixels re-encoded as a new file: upright, and without any metadata."""
+    """Return the picture's pixels re-encoded as a new file: upright, in sRGB, and without any metadata."""
     upload.seek(0)
     with PILImage.open(upload) as picture:
-        picture = ImageOps.exif_transpose(picture)
+        picture = pixels_only(picture)
         if kind == "JPEG" and picture.mode not in ("RGB", "L"):
             picture = picture.convert("RGB")
         out = io.BytesIO()
@@ -99,7 +141,7 @@ def make_renditions(source, key, storage):
     Each entry is {"width", "height", "format", "name"}. Pictures are scaled down, never up.
     """
     with PILImage.open(source) as picture:
-        picture = ImageOps.exif_transpose(picture)
+        picture = pixels_only(picture)
         if picture.mode not in ("RGB", "L"):
             # JPEG has no transparency: lay transparent pictures on white, as a page would show them.
             rgba = picture.convert("RGBA")
