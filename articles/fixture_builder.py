@@ -240,7 +240,8 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
             # "Read more" lines stay where the copy put them, even after the last paragraph; a labelled
             # list of titles closing the copy ("Related Stories") is listed under the story instead.
             inline = related.after_block < block_count or related.label.casefold().startswith("read more")
-            # Through the check loaddata applies, so a built fixture can never be refused for its links.
+            # Through the check loaddata applies, so a built fixture is never refused for its links.
+            url = "" if target and target != guid else checked_url(search_url(title))
             links.append(
                 {
                     "model": "articles.relatedlink",
@@ -250,7 +251,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                         "kind": "read_more" if inline else "related",
                         "title": title,
                         "target_article": [target] if target and target != guid else None,
-                        "url": "" if target and target != guid else checked_url(search_url(title)),
+                        "url": url,
                         "anchor_block": related.after_block if inline else None,
                     },
                 }

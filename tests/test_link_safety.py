@@ -193,6 +193,10 @@ def test_the_fixture_builder_writes_only_site_addresses():
 
 def story_with_stored_script_links(url):
     """Return a public story whose links were stored before addresses were checked (no save() ran)."""
+    from django.db import connection
+
+    if "\x00" in url and connection.vendor == "postgresql":
+        pytest.skip("PostgreSQL cannot store a NUL character in text, so no such row can exist there")
     article = make_article(body="<p>One.</p><p>Two.</p>")
     add_link(article, title="Related elsewhere", url="https://example.org/", kind=RelatedLink.Kind.RELATED)
     add_link(article, title="Read this", url="https://example.org/", kind="read_more", anchor_block=1)
