@@ -116,17 +116,27 @@ def pixels_only(picture):
     return picture
 
 
-def reencoded(upload, kind):
-    """Return the picture's pixels re-encoded as a new file: upright, in sRGB, and without any metadata."""
+def store(upload, kind, key, storage):
+    """Return the upload re-encoded as a new file, and its renditions written to storage: one decode for both.
+
+    Both are made from the picture's pixels only: upright, in sRGB, without any metadata.
+    """
     upload.seek(0)
     with PILImage.open(upload) as picture:
         picture = pixels_only(picture)
-        if kind == "JPEG" and picture.mode not in ("RGB", "L"):
-            picture = picture.convert("RGB")
-        out = io.BytesIO()
-        options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}, "PNG": {"optimize": True}}
-        picture.save(out, kind, **options.get(kind, {}))
-    return ContentFile(out.getvalue(), name=PurePath(upload.name).name)
+        original = encoded(picture, kind, PurePath(upload.name).name)
+        renditions = make_renditions(picture, key, storage)
+    return original, renditions
+
+
+def encoded(picture, kind, name):
+    """Return the picture saved in its own format as a new file called name."""
+    if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    out = io.BytesIO()
+    options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}, "PNG": {"optimize": True}}
+    picture.save(out, kind, **options.get(kind, {}))
+    return ContentFile(out.getvalue(), name=name)
 
 
 # Widths a lead picture is offered at: a phone, a phone at 2×/tablet, the desktop column, and 2× of it.
@@ -145,38 +155,45 @@ def rendition_widths(width):
     return widths
 
 
-def make_renditions(source, key, storage):
+def make_renditions(picture, key, storage):
     """Write the picture at each rendition width in WebP and JPEG; return what was written.
 
     Each entry is {"width", "height", "format", "name"}. Pictures are scaled down, never up.
     """
-    with PILImage.open(source) as picture:
-        full_width, full_height = picture.size
-        sizes = [(width, max(1, round(full_height * width / full_width))) for width in rendition_widths(full_width)]
-        # A JPEG can be decoded straight at a half, a quarter or an eighth of its size, which is much
-        # cheaper than decoding it whole and scaling that down; the widest rendition needs no more.
-        picture.draft(picture.mode, sizes[-1])
-        picture = pixels_only(picture)
-        if picture.mode not in ("RGB", "L"):
-            # JPEG has no transparency: lay transparent pictures on white, as a page would show them.
-            rgba = picture.convert("RGBA")
-            flat = PILImage.new("RGB", rgba.size, "white")
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            picture = flat
-        # The widest copy is scaled from the picture and the others from that copy: scaling the whole
-        # picture once for every width was most of what an upload cost.
-        widest = _scaled(picture, sizes[-1])
-        written = []
-        for width, height in sizes:
-            scaled = _scaled(widest, (width, height))
-            for extension, (kind, options) in RENDITION_FORMATS.items():
-                out = io.BytesIO()
-                scaled.save(out, kind, **options)
-                name = storage.save(f"renditions/{key}/{width}.{extension}", ContentFile(out.getvalue()))
-                written.append({"width": width, "height": height, "format": extension, "name": name})
+    sizes = [
+        (width, max(1, round(picture.height * width / picture.width))) for width in rendition_widths(picture.width)
+    ]
+    if picture.mode not in ("RGB", "L", "RGBA"):
+        picture = picture.convert("RGBA")  # a palette or a grey with transparency scales only as RGBA
+    # The widest copy is scaled from the picture and the others from that copy: scaling the whole
+    # picture once for every width was most of what an upload cost.
+    widest = _scaled(picture, sizes[-1])
+    if widest.mode == "RGBA":
+        widest = _on_white(widest)
+    written = []
+    for width, height in sizes:
+        scaled = _scaled(widest, (width, height))
+        for extension, (kind, options) in RENDITION_FORMATS.items():
+            out = io.BytesIO()
+            scaled.save(out, kind, **options)
+            name = storage.save(f"renditions/{key}/{width}.{extension}", ContentFile(out.getvalue()))
+            written.append({"width": width, "height": height, "format": extension, "name": name})
     return written
 
 
+def _on_white(picture):
+    """Return a transparent picture laid on white, as a page shows it: JPEG has no transparency."""
+    flat = PILImage.new("RGB", picture.size, "white")
+    flat.paste(picture, mask=picture.getchannel("A"))
+    return flat
+
+
 def _scaled(picture, size):
-    """Return the picture at size, scaled with Lanczos unless it is that size already."""
-    return picture if picture.size == size else picture.resize(size, PILImage.Resampling.LANCZOS)
+    """Return the picture at size, scaled with Lanczos unless it is that size already.
+
+    A large reduction is made in two steps, a cheap whole-number reduce() and Lanczos for the last
+    factor of two or more, which Pillow documents as close to scaling in one step.
+    """
+    if picture.size == size:
+        return picture
+    return picture.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=2.0)

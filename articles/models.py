@@ -204,10 +204,7 @@ class Image(models.Model):
         upload = self.file.file if self.file and not self.file._committed else None
         if upload is not None:
             kind, _width, _height = images.inspect(upload)
-            clean = images.reencoded(upload, kind)
-            self.renditions = images.make_renditions(clean, self.key, self.file.storage)
-            clean.seek(0)
-            self.file = clean
+            self.file, self.renditions = images.store(upload, kind, self.key, self.file.storage)
         super().save(*args, **kwargs)
 
     def srcset(self, format="jpeg"):
