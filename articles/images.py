@@ -27,8 +27,8 @@ FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF
 
 
 # The largest upload accepted unless NEWSROOM["MAX_UPLOAD_BYTES"] / ["MAX_UPLOAD_PIXELS"] say otherwise.
-# 24 megapixels is a 6000 × 4000 camera frame, more than agencies send and 17 times the widest rendition;
-# each megapixel more is time an editor waits on the upload, since renditions are made while they wait.
+# 24 megapixels is a 6000 × 4000 camera frame, four times the widest rendition across; every megapixel
+# more is time an editor waits on the upload, since the renditions are made while they wait.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 24_000_000
 
