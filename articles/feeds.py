@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Article, Authorship, Person, Section, TaggedArticle
@@ -16,7 +17,12 @@ FEED_LENGTH = 30
 
 
 class ArticleFeed(Feed):
-    """The latest public stories; subclasses narrow the selection."""
+    """The latest public stories; subclasses narrow the selection.
+
+    RSS readers take a description as HTML, and Atom's <summary> goes out as type="html": the plain text
+    an editor typed (a standfirst, a section's notes, a name) is escaped there, so it shows as typed.
+    Titles, names and categories are text in both formats and go out as they are.
+    """
 
     feed_type = Rss201rev2Feed
     description_template = None
@@ -24,8 +30,11 @@ class ArticleFeed(Feed):
     def title(self, obj=None):
         return settings.NEWSROOM["SITE_NAME"]
 
-    def description(self, obj=None):
+    def description_text(self, obj=None):
         return f"The latest stories from {settings.NEWSROOM['SITE_NAME']}."
+
+    def description(self, obj=None):
+        return escape(self.description_text(obj))
 
     def link(self, obj=None):
         return reverse("articles:home")
@@ -58,7 +67,7 @@ class ArticleFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return item.dek or item.headline
+        return escape(item.dek or item.headline)
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -101,7 +110,7 @@ class AtomMixin:
     feed_type = Atom1Feed
 
     def subtitle(self, obj=None):
-        return self.description(obj)
+        return self.description_text(obj)  # Atom's subtitle is sent as text
 
 
 class LatestRssFeed(ArticleFeed):
@@ -120,7 +129,7 @@ class SectionRssFeed(ArticleFeed):
     def title(self, obj=None):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
 
-    def description(self, obj=None):
+    def description_text(self, obj=None):
         return obj.description or f"The latest {obj.name} stories from {settings.NEWSROOM['SITE_NAME']}."
 
     def link(self, obj=None):
@@ -142,7 +151,7 @@ class TagRssFeed(ArticleFeed):
     def title(self, obj=None):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
 
-    def description(self, obj=None):
+    def description_text(self, obj=None):
         return f"Stories about {obj.name} from {settings.NEWSROOM['SITE_NAME']}."
 
     def link(self, obj=None):
@@ -164,7 +173,7 @@ class PersonRssFeed(ArticleFeed):
     def title(self, obj=None):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
 
-    def description(self, obj=None):
+    def description_text(self, obj=None):
         return f"Stories by {obj.name} on {settings.NEWSROOM['SITE_NAME']}."
 
     def link(self, obj=None):

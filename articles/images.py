@@ -2,10 +2,13 @@
 
 A file is opened with Pillow, whatever its name says. It must be JPEG, PNG, WebP or GIF, carry the
 extension of what it really is, stay under the byte and pixel limits (which stops decompression
-bombs), and decode completely. What is stored is Pillow's re-encoding of the pixels: metadata such
-as EXIF location is gone, and so is anything a polyglot file carried after or around the image.
+bombs), and decode completely. What is stored is Pillow's re-encoding of the pixels, and so is
+every rendition: EXIF (location included), XMP, IPTC, comments, PNG text chunks and colour profiles
+are gone, and so is anything a polyglot file carried after or around the image. A picture in another
+colour space is converted to sRGB first, which is what browsers assume of a picture without a profile.
 """
 
+import functools
 import io
 from pathlib import PurePath
 
@@ -15,12 +18,26 @@ from django.core.files.base import ContentFile
 from PIL import Image as PILImage
 from PIL import ImageOps, UnidentifiedImageError
 
+try:
+    from PIL import ImageCms
+except ImportError:  # Pillow built without Little CMS: colours stay as they are, the profile still goes
+    ImageCms = None
+
 FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF": (".gif",)}
 
 
+# The largest upload accepted unless NEWSROOM["MAX_UPLOAD_BYTES"] / ["MAX_UPLOAD_PIXELS"] say otherwise.
+# 24 megapixels is a 6000 × 4000 camera frame, four times the widest rendition across; every megapixel
+# more is time an editor waits on the upload, since the renditions are made while they wait.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_PIXELS = 24_000_000
+
+
 def limits():
-    return settings.NEWSROOM.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024), settings.NEWSROOM.get(
-        "MAX_UPLOAD_PIXELS", 40_000_000
+    """Return (bytes, pixels): the largest upload accepted."""
+    return (
+        settings.NEWSROOM.get("MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES),
+        settings.NEWSROOM.get("MAX_UPLOAD_PIXELS", MAX_UPLOAD_PIXELS),
     )
 
 
@@ -41,7 +58,8 @@ def inspect(upload):
             kind, (width, height) = picture.format, picture.size
             if width * height > max_pixels:
                 raise ValidationError(
-                    f"The picture is {width:,} × {height:,} pixels; at most {max_pixels:,} pixels are accepted."
+                    f"The picture is {width:,} × {height:,} pixels; at most {max_pixels:,} pixels are accepted "
+                    f"({max_pixels / 1_000_000:g} megapixels). Save a smaller copy and upload that."
                 )
             picture.verify()
         upload.seek(0)
@@ -64,17 +82,61 @@ def inspect(upload):
     return kind, width, height
 
 
-def reencoded(upload, kind):
-    """Return the picture's pixels re-encoded as a new file: upright, and without any metadata."""
+# What a re-encoding keeps of what Pillow read besides the pixels: which colour is transparent is part
+# of the picture. Everything else in Image.info is metadata, and Pillow writes some of it back when it
+# saves (a JPEG's or GIF's comment, a PNG's colour profile).
+PICTURE_INFO = ("transparency",)
+# Colour modes Little CMS converts from with a profile of the same colour space.
+PROFILED_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB", "L": "RGB"}
+
+
+@functools.cache
+def _srgb():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def in_srgb(picture):
+    """Return the picture's colours as sRGB, converted from the profile it carries, if it carries one."""
+    icc = picture.info.get("icc_profile")
+    if not icc or ImageCms is None or picture.mode not in PROFILED_MODES:
+        return picture
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(profile).lower():
+            return picture  # the most common profile: converting would change nothing
+        return ImageCms.profileToProfile(picture, profile, _srgb(), outputMode=PROFILED_MODES[picture.mode])
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return picture  # a profile Little CMS cannot use: the pixels as they are, rather than no picture
+
+
+def pixels_only(picture):
+    """Return the picture upright and in sRGB, with nothing but its pixels and transparency left to save."""
+    picture = in_srgb(ImageOps.exif_transpose(picture))
+    picture.info = {key: picture.info[key] for key in PICTURE_INFO if key in picture.info}
+    return picture
+
+
+def store(upload, kind, key, storage):
+    """Return the upload re-encoded as a new file, and its renditions written to storage: one decode for both.
+
+    Both are made from the picture's pixels only: upright, in sRGB, without any metadata.
+    """
     upload.seek(0)
     with PILImage.open(upload) as picture:
-        picture = ImageOps.exif_transpose(picture)
-        if kind == "JPEG" and picture.mode not in ("RGB", "L"):
-            picture = picture.convert("RGB")
-        out = io.BytesIO()
-        options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}, "PNG": {"optimize": True}}
-        picture.save(out, kind, **options.get(kind, {}))
-    return ContentFile(out.getvalue(), name=PurePath(upload.name).name)
+        picture = pixels_only(picture)
+        original = encoded(picture, kind, PurePath(upload.name).name)
+        renditions = make_renditions(picture, key, storage)
+    return original, renditions
+
+
+def encoded(picture, kind, name):
+    """Return the picture saved in its own format as a new file called name."""
+    if kind == "JPEG" and picture.mode not in ("RGB", "L"):
+        picture = picture.convert("RGB")
+    out = io.BytesIO()
+    options = {"JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}, "PNG": {"optimize": True}}
+    picture.save(out, kind, **options.get(kind, {}))
+    return ContentFile(out.getvalue(), name=name)
 
 
 # Widths a lead picture is offered at: a phone, a phone at 2×/tablet, the desktop column, and 2× of it.
@@ -93,28 +155,45 @@ def rendition_widths(width):
     return widths
 
 
-def make_renditions(source, key, storage):
+def make_renditions(picture, key, storage):
     """Write the picture at each rendition width in WebP and JPEG; return what was written.
 
     Each entry is {"width", "height", "format", "name"}. Pictures are scaled down, never up.
     """
-    with PILImage.open(source) as picture:
-        picture = ImageOps.exif_transpose(picture)
-        if picture.mode not in ("RGB", "L"):
-            # JPEG has no transparency: lay transparent pictures on white, as a page would show them.
-            rgba = picture.convert("RGBA")
-            flat = PILImage.new("RGB", rgba.size, "white")
-            flat.paste(rgba, mask=rgba.getchannel("A"))
-            picture = flat
-        written = []
-        for width in rendition_widths(picture.width):
-            height = max(1, round(picture.height * width / picture.width))
-            scaled = picture
-            if width != picture.width:
-                scaled = picture.resize((width, height), PILImage.Resampling.LANCZOS)
-            for extension, (kind, options) in RENDITION_FORMATS.items():
-                out = io.BytesIO()
-                scaled.save(out, kind, **options)
-                name = storage.save(f"renditions/{key}/{width}.{extension}", ContentFile(out.getvalue()))
-                written.append({"width": width, "height": height, "format": extension, "name": name})
+    sizes = [
+        (width, max(1, round(picture.height * width / picture.width))) for width in rendition_widths(picture.width)
+    ]
+    if picture.mode not in ("RGB", "L", "RGBA"):
+        picture = picture.convert("RGBA")  # a palette or a grey with transparency scales only as RGBA
+    # The widest copy is scaled from the picture and the others from that copy: scaling the whole
+    # picture once for every width was most of what an upload cost.
+    widest = _scaled(picture, sizes[-1])
+    if widest.mode == "RGBA":
+        widest = _on_white(widest)
+    written = []
+    for width, height in sizes:
+        scaled = _scaled(widest, (width, height))
+        for extension, (kind, options) in RENDITION_FORMATS.items():
+            out = io.BytesIO()
+            scaled.save(out, kind, **options)
+            name = storage.save(f"renditions/{key}/{width}.{extension}", ContentFile(out.getvalue()))
+            written.append({"width": width, "height": height, "format": extension, "name": name})
     return written
+
+
+def _on_white(picture):
+    """Return a transparent picture laid on white, as a page shows it: JPEG has no transparency."""
+    flat = PILImage.new("RGB", picture.size, "white")
+    flat.paste(picture, mask=picture.getchannel("A"))
+    return flat
+
+
+def _scaled(picture, size):
+    """Return the picture at size, scaled with Lanczos unless it is that size already.
+
+    A large reduction is made in two steps, a cheap whole-number reduce() and Lanczos for the last
+    factor of two or more, which Pillow documents as close to scaling in one step.
+    """
+    if picture.size == size:
+        return picture
+    return picture.resize(size, PILImage.Resampling.LANCZOS, reducing_gap=2.0)

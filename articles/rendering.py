@@ -104,6 +104,12 @@ def body_segments(body, read_more_links, *, dateline=""):
     return segments
 
 
+def read_more_title(link):
+    """Return a read-more link's title, linked when it has an address readers may follow."""
+    url = link.get_absolute_url()
+    return f'<a href="{escape(url)}">{escape(link.title)}</a>' if url else escape(link.title)
+
+
 def story_body(body, read_more_links, *, dateline=""):
     """Return the story's body as readers get it: sanitized, the dateline first, read-more links in place.
 
@@ -115,8 +121,7 @@ def story_body(body, read_more_links, *, dateline=""):
             parts.append(segment.html)
         parts.extend(
             '<aside class="read-more" aria-label="Read more">\n'
-            f'  <p><span class="read-more-label">Read more:</span> <a href="{escape(link.get_absolute_url())}">'
-            f"{escape(link.title)}</a></p>\n"
+            f'  <p><span class="read-more-label">Read more:</span> {read_more_title(link)}</p>\n'
             "</aside>"
             for link in segment.links
         )

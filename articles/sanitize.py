@@ -2,6 +2,8 @@
 
 import nh3
 
+from articles.weburl import is_safe_url
+
 ALLOWED_TAGS = {
     "a",
     "abbr",
@@ -27,6 +29,17 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}, 
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
+# Attributes holding an address that nh3 does not check against url_schemes (it checks href).
+UNCHECKED_URL_ATTRIBUTES = frozenset({"cite"})
+
+
+def _drop_unsafe_addresses(tag, attribute, value):
+    """Return an attribute's value, or None to drop it when it is an address a browser would not open as a page."""
+    if attribute in UNCHECKED_URL_ATTRIBUTES and not is_safe_url(value):
+        return None
+    return value
+
+
 def clean_html(html):
     """Return the HTML with everything outside the allowlist removed; plain text is escaped."""
     if not html:
@@ -38,4 +51,5 @@ def clean_html(html):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
+        attribute_filter=_drop_unsafe_addresses,
     )
