@@ -5,15 +5,23 @@ import mimetypes
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
-from taggit.models import Tag
 
-from articles.models import Article, Authorship, Person, Section, TaggedArticle
+from articles import reading
+from articles.models import Article, Authorship, Section, TaggedArticle
 
 FEED_LENGTH = 30
+
+
+def found_or_404(row):
+    """Return row, or answer 404 when the lookup found nothing."""
+    if row is None:
+        raise Http404("No such feed")
+    return row
 
 
 class ArticleFeed(Feed):
@@ -146,7 +154,8 @@ class SectionAtomFeed(AtomMixin, SectionRssFeed):
 class TagRssFeed(ArticleFeed):
     def get_object(self, request, slug):
         self.request = request
-        return get_object_or_404(Tag, slug=slug)
+        # A name only hidden stories carry has no feed, as it has no page (reading.tag_at).
+        return found_or_404(reading.tag_at(slug))
 
     def title(self, obj=None):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
@@ -168,7 +177,7 @@ class TagAtomFeed(AtomMixin, TagRssFeed):
 class PersonRssFeed(ArticleFeed):
     def get_object(self, request, slug):
         self.request = request
-        return get_object_or_404(Person, slug=slug)
+        return found_or_404(reading.person_at(slug))
 
     def title(self, obj=None):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"

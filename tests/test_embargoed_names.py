@@ -85,11 +85,6 @@ def test_sitemaps_search_and_the_api_do_not_name_hidden_tags_or_people(client):
     assert "/tags/weather/" in client.get("/sitemap-tags.xml").content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="articles/feeds.py looks tags and people up by slug alone; it belongs to another change "
-    "(reading.tag_at and reading.person_at are the lookups to use there)",
-)
 def test_tag_and_person_feeds_of_hidden_names_are_not_found(client):
     person = make_person(name="Ada Undisclosed", slug="ada-undisclosed")
     story = _hidden_stories()["embargoed"]
