@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from tests.conftest import SEED_FIXTURE
 
@@ -90,7 +90,7 @@ def test_broken_fixture_fails_clearly_and_changes_nothing(tmp_path, kind):
     data, message = BROKEN[kind]
     path = tmp_path / f"{kind}.json"
     path.write_bytes(data)
-    with pytest.raises(Exception, match=message) as caught:  # noqa: B017 - loaddata raises several types
+    with pytest.raises(CommandError, match=message) as caught:
         call_command("loaddata", str(path), verbosity=0)
     assert str(path) in str(caught.value) or path.name in str(caught.value), str(caught.value)
     assert full_dump() == before
@@ -100,7 +100,7 @@ def test_an_empty_fixture_file_is_an_error_not_a_silent_success(tmp_path):
     path = tmp_path / "empty.json"
     path.write_bytes(b"")
     before = full_dump()
-    with pytest.raises(Exception, match="empty"):  # noqa: B017
+    with pytest.raises(CommandError, match="empty"):
         call_command("loaddata", str(path), verbosity=0)
     assert full_dump() == before
 

@@ -8,7 +8,7 @@ import sys
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.fixture_builder import BuildOptions, Source, build
@@ -143,7 +143,7 @@ def test_a_fixture_with_a_script_address_loads_nothing_and_names_the_row(tmp_pat
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(objects), encoding="utf-8")
     before = full_dump()
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(CommandError) as caught:
         call_command("loaddata", str(path), verbosity=0)
     message = str(caught.value)
     assert str(path) in message
@@ -164,7 +164,9 @@ def test_an_operator_loading_a_bad_fixture_sees_the_file_and_the_row(tmp_path):
     assert manage("migrate", "-v0").returncode == 0
     result = manage("loaddata", str(path))
     assert result.returncode != 0
+    assert "Traceback" not in result.stderr
     last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("CommandError: "), result.stderr
     assert f"Problem installing fixture '{path}'" in last_line, result.stderr
     assert f"position 0 of story {link['fields']['article'][0]}" in last_line, result.stderr
     assert json.loads(manage("dumpdata", "articles").stdout) == []

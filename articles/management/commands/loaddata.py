@@ -13,8 +13,11 @@ documented ``pre_save`` signal with ``raw=True``). The command prints what it ke
 import os
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
-from django.db import IntegrityError, models, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError, IntegrityError, models, transaction
 
 from articles import natural_keys, reimport
 from articles.cache import one_bump_after
@@ -29,6 +32,14 @@ class FixtureError(ValueError):
 
 class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
+        try:
+            return self.load_whole(*fixture_labels, **options)
+        except (ValueError, ValidationError, DeserializationError, DatabaseError) as exc:
+            # The load rolled back whole; the operator gets the reason in one line, not a traceback.
+            raise CommandError(str(exc)) from exc
+
+    def load_whole(self, *fixture_labels, **options):
+        """Load every fixture in one transaction, again if a concurrent import of the same rows won a race."""
         for attempt in range(1, RACE_RETRIES + 1):
             try:
                 # The version is bumped once, after the load has committed (or failed); rows found by
