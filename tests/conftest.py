@@ -58,3 +58,15 @@ def editor(client):
     user = make_desk_user("eddie", "Editor")
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def desk(db):
+    """A second browser, logged in as an editor; the test's own client stays free for another user."""
+    from django.test import Client
+
+    from tests.factories import make_desk_user
+
+    browser = Client()
+    browser.force_login(make_desk_user("eddie", "Editor"))
+    return browser

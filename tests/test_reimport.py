@@ -11,7 +11,6 @@ from reversion.models import Version
 from articles import provenance, reimport
 from articles.models import Article, Image, Mention, Person, RelatedLink
 from tests.conftest import REPO
-from tests.factories import make_desk_user
 from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
@@ -47,16 +46,6 @@ def wire(tmp_path):
     path = folder / WIRE_NAME
     path.write_text(SEED_SOURCE.read_text(encoding="utf-8"), encoding="utf-8")
     return path
-
-
-@pytest.fixture
-def desk():
-    """An editor's browser; the test's own client stays an anonymous reader."""
-    from django.test import Client
-
-    browser = Client()
-    browser.force_login(make_desk_user("eddie", "Editor"))
-    return browser
 
 
 def correct(path, old, new):

@@ -24,14 +24,6 @@ def rita(client):
     return user
 
 
-@pytest.fixture
-def desk():
-    """A second browser, logged in as an editor."""
-    browser = Client()
-    browser.force_login(make_desk_user("eddie", "Editor"))
-    return browser
-
-
 def save(browser, article, **changes):
     page = browser.get(change_url(article))
     response = browser.post(change_url(article), form_data(page, **changes))
