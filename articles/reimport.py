@@ -141,12 +141,13 @@ def merge(stored, incoming):
             and incoming.published_at is None
             and incoming.status != stored.status
         ):
-            # Copy built as drafts over a story already out keeps its publication time; a row that says
-            # "published" without a time is broken, and the database refuses it below.
-            _copy(stored, incoming, "published_at")
-            if "published_at" in outcome.changed:
-                outcome.changed.remove("published_at")
-                outcome.kept.append("published_at")
+            # Copy built as drafts over a story already out keeps the times readers were shown; a row
+            # that says "published" without a time is broken, and the database refuses it below.
+            for name in ("published_at", "updated_at"):
+                _copy(stored, incoming, name)
+                if name in outcome.changed:
+                    outcome.changed.remove(name)
+                    outcome.kept.append(name)
     for model_field in model._meta.concrete_fields:
         if model_field.name not in owned and not model_field.primary_key and model_field.name != RECORD:
             setattr(incoming, model_field.attname, getattr(stored, model_field.attname))

@@ -194,3 +194,21 @@ def test_a_story_written_on_the_desk_is_not_changed_by_a_fixture_that_names_its_
     local.refresh_from_db()
     assert (local.headline, local.body, local.version) == ("Written here", "<p>Our own reporting.</p>", 1)
     assert "Kept the desk's" in out.getvalue()
+
+
+def test_copy_built_as_drafts_over_a_published_story_keeps_it_live_with_its_times(wire, tmp_path, client):
+    build_and_load(wire, tmp_path / "first.json")
+    story = Article.objects.get()
+    shown = (story.published_at, story.updated_at)
+    address = story.get_absolute_url()
+    fixture = tmp_path / "drafts.json"
+    call_command(
+        "build_fixtures", str(wire), "--output", str(fixture), "--section", "news/middle-east", stdout=io.StringIO()
+    )
+    out = io.StringIO()
+    call_command("loaddata", str(fixture), stdout=out)
+    story.refresh_from_db()
+    assert story.status == "published"
+    assert (story.published_at, story.updated_at) == shown
+    assert client.get(address).status_code == 200
+    assert "status" in out.getvalue() and "updated at" in out.getvalue()
