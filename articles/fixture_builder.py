@@ -10,16 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles import provenance
+from articles import limits, provenance
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
 from articles.weburl import checked_url
 from articles.wire import Block, WireArticle, WireError
 
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")
-TAG_MAX_LENGTH = 100
-# Model field limits the fixture must respect, so that loaddata never truncates or fails late.
-LIMITS = {"dateline": 120, "source": 120, "person_name": 200, "mention_title": 300, "related_title": 300}
 
 
 @dataclass(frozen=True)
@@ -77,13 +74,13 @@ def _person(
     people: dict[str, dict], source: Source, name: str, *, title: str | None = None, aliases: Sequence[str] = ()
 ) -> str:
     """Record a person once per slug across all sources and return the slug ("" for an unusable name)."""
-    _check_length(source, f"the name {name[:40]!r}", name, LIMITS["person_name"])
-    slug = ascii_slug(name, max_length=200)
+    _check_length(source, f"the name {name[:40]!r}", name, limits.PERSON_NAME_MAX_LENGTH)
+    slug = ascii_slug(name, max_length=limits.PERSON_SLUG_MAX_LENGTH)
     if not slug:
         return ""
     record = people.setdefault(slug, {"name": name, "slug": slug, "job_title": "", "aliases": set()})
     if not record["job_title"] and title:
-        record["job_title"] = title[: LIMITS["mention_title"]]
+        record["job_title"] = title[: limits.JOB_TITLE_MAX_LENGTH]
     record["aliases"].update(alias for alias in (name, *aliases) if alias != record["name"])
     return slug
 
@@ -194,8 +191,9 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     for source in sources:
         wire = source.article
         guid = guids[source.source_id]
-        _check_length(source, "the dateline", wire.dateline or "", LIMITS["dateline"])
-        _check_length(source, "the source credit", wire.source or "", LIMITS["source"])
+        _check_length(source, "the wire id (the file's name)", source.source_id, limits.SOURCE_ID_MAX_LENGTH)
+        _check_length(source, "the dateline", wire.dateline or "", limits.DATELINE_MAX_LENGTH)
+        _check_length(source, "the source credit", wire.source or "", limits.SOURCE_MAX_LENGTH)
 
         slug = ascii_slug(wire.headline) or "story"
         if slug in used_slugs:
@@ -205,7 +203,13 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         lead_key = None
         if wire.lead_image is not None:
             lead_key = "wire-" + hashlib.sha256(f"{guid}#lead".encode()).hexdigest()[:24]
-            _check_length(source, "the picture credit", wire.lead_image.credit or "", 200, wire.lead_image.line)
+            _check_length(
+                source,
+                "the picture credit",
+                wire.lead_image.credit or "",
+                limits.CREDIT_MAX_LENGTH,
+                wire.lead_image.line,
+            )
             images.append(
                 {
                     "model": "articles.image",
@@ -275,7 +279,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                     "fields": {
                         "article": [guid],
                         "person": [person_slug],
-                        "title": (person.title or "")[: LIMITS["mention_title"]],
+                        "title": (person.title or "")[: limits.MENTION_TITLE_MAX_LENGTH],
                         "position": position,
                     },
                 }
@@ -284,8 +288,8 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         article_tags: list[str] = []
         for name in (*wire.places, *wire.organisations):
             name = name.strip()
-            tag_slug = ascii_slug(name, max_length=TAG_MAX_LENGTH)
-            if not name or not tag_slug or len(name) > TAG_MAX_LENGTH:
+            tag_slug = ascii_slug(name, max_length=limits.TAG_MAX_LENGTH)
+            if not name or not tag_slug or len(name) > limits.TAG_MAX_LENGTH:
                 continue
             if tag_slug not in tag_names_by_slug:
                 tag_names_by_slug[tag_slug] = name
@@ -299,7 +303,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         block_count = len(wire.blocks)
         for position, related in enumerate(wire.related):
             title = related.title.strip()
-            _check_length(source, "a related title", title, LIMITS["related_title"], related.line)
+            _check_length(source, "a related title", title, limits.LINK_TITLE_MAX_LENGTH, related.line)
             target = by_headline.get(title_key(title))
             # "Read more" lines stay where the copy put them, even after the last paragraph; a labelled
             # list of titles closing the copy ("Related Stories") is listed under the story instead.
