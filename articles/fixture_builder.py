@@ -13,6 +13,7 @@ from datetime import datetime
 from articles import limits, provenance
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
+from articles.timefmt import iso_utc
 from articles.weburl import checked_url
 from articles.wire import Block, WireArticle, WireError
 
@@ -52,13 +53,6 @@ def body_html(blocks: Sequence[Block]) -> str:
         else:
             parts.append(f"<p>{html.escape(block.text, quote=False)}</p>")
     return clean_html("\n".join(parts))
-
-
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    text = moment.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _fail(source: Source, message: str, line: int | None = None) -> WireError:
@@ -219,7 +213,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                         "alt_text": "",
                         "caption": wire.lead_image.caption,
                         "credit": wire.lead_image.credit or "",
-                        "created_at": _iso(options.published_at) or "2000-01-01T00:00:00Z",
+                        "created_at": iso_utc(options.published_at) or "2000-01-01T00:00:00Z",
                     },
                 }
             )
@@ -239,8 +233,8 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 "lead_image": [lead_key] if lead_key else None,
                 "lead_image_caption": "",
                 "status": "published" if published else "draft",
-                "published_at": _iso(published),
-                "updated_at": _iso(published),
+                "published_at": iso_utc(published),
+                "updated_at": iso_utc(published),
                 "embargo_until": None,
                 "dateline": wire.dateline or "",
                 "source": wire.source or "",
@@ -248,7 +242,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 "seo_title": "",
                 "seo_description": "",
                 "version": 1,
-                "last_modified": _iso(published) or "2000-01-01T00:00:00Z",
+                "last_modified": iso_utc(published) or "2000-01-01T00:00:00Z",
             },
         }
         articles.append(story)

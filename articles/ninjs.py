@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
+from articles.timefmt import iso_utc
 from articles.weburl import UnsafeURL, checked_url, is_safe_url
 
 NINJS_VERSION = "3.1"
@@ -47,13 +48,6 @@ class NinjsError(ValueError):
     """A news item that cannot become a story; says which item and why."""
 
 
-def _iso(moment):
-    if moment is None:
-        return None
-    text = moment.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def to_ninjs(article, *, absolute):
     """Return a public story as a ninjs 3.1 item; `absolute` turns a site path into a full URL."""
     authorships = list(article.authorships.all())
@@ -65,10 +59,10 @@ def to_ninjs(article, *, absolute):
         "profile": PROFILE,
         "representationType": "full",
         "version": str(article.version),
-        "firstCreated": _iso(article.published_at),
+        "firstCreated": iso_utc(article.published_at),
         # The editorial version: when readers were last told the story changed.
-        "versionCreated": _iso(article.updated_at or article.published_at),
-        "contentCreated": _iso(article.published_at),
+        "versionCreated": iso_utc(article.updated_at or article.published_at),
+        "contentCreated": iso_utc(article.published_at),
         "pubStatus": "usable" if article.status == Article.Status.PUBLISHED else "withheld",
         "language": "en",
         "slugline": article.slug,
@@ -101,7 +95,7 @@ def to_ninjs(article, *, absolute):
         "associations": [],
     }
     if article.embargo_until:
-        item["embargoedUntil"] = _iso(article.embargo_until)
+        item["embargoedUntil"] = iso_utc(article.embargo_until)
     if authorships:
         item["by"] = _join(
             [a.person.name for a in authorships if a.role == Authorship.Role.AUTHOR]
@@ -123,7 +117,7 @@ def to_ninjs(article, *, absolute):
     for correction in article.corrections.all():
         item["descriptions"].append(
             {
-                "role": f"{CORRECTION_ROLE}{correction.kind}:{_iso(correction.published_at)}",
+                "role": f"{CORRECTION_ROLE}{correction.kind}:{iso_utc(correction.published_at)}",
                 "contentType": "text/html",
                 "value": correction.text,
             }
