@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds for the whole site, each section, tag and author — all from published()."""
 
+import copy
 import mimetypes
 
 from django.conf import settings
@@ -47,12 +48,13 @@ class ArticleFeed(Feed):
     def link(self, obj=None):
         return reverse("articles:home")
 
-    def feed_url(self, obj=None):
-        return self.request.path
-
-    def get_object(self, request, *args, **kwargs):
-        self.request = request
-        return None
+    def get_feed(self, obj, request):
+        """Build the feed on a copy of this feed that serves this request alone."""
+        # The URLconf holds one instance per feed, shared by every thread of a worker, and Django passes
+        # item methods the item alone: the request their absolute links need lives on the copy.
+        for_this_request = copy.copy(self)
+        for_this_request.request = request
+        return super(ArticleFeed, for_this_request).get_feed(obj, request)
 
     def filter_articles(self, queryset, obj):
         return queryset
@@ -92,8 +94,9 @@ class ArticleFeed(Feed):
         return max(filter(None, (item.updated_at, item.published_at)))
 
     def item_author_name(self, item):
+        # Atom requires an author on every entry; a story with no byline is the publication's own.
         names = [a.person.name for a in item.authorships.all()]
-        return ", ".join(names) or item.source or None
+        return ", ".join(names) or item.source or settings.NEWSROOM["SITE_NAME"]
 
     def item_author_link(self, item):
         authors = list(item.authorships.all())
@@ -131,7 +134,6 @@ class LatestAtomFeed(AtomMixin, ArticleFeed):
 
 class SectionRssFeed(ArticleFeed):
     def get_object(self, request, path):
-        self.request = request
         return get_object_or_404(Section, path=path.strip("/"))
 
     def title(self, obj=None):
@@ -153,7 +155,6 @@ class SectionAtomFeed(AtomMixin, SectionRssFeed):
 
 class TagRssFeed(ArticleFeed):
     def get_object(self, request, slug):
-        self.request = request
         # A name only hidden stories carry has no feed, as it has no page (reading.tag_at).
         return found_or_404(reading.tag_at(slug))
 
@@ -176,7 +177,6 @@ class TagAtomFeed(AtomMixin, TagRssFeed):
 
 class PersonRssFeed(ArticleFeed):
     def get_object(self, request, slug):
-        self.request = request
         return found_or_404(reading.person_at(slug))
 
     def title(self, obj=None):

@@ -10,16 +10,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles import provenance
+from articles import limits, provenance
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
+from articles.timefmt import iso_utc
 from articles.weburl import checked_url
 from articles.wire import Block, WireArticle, WireError
 
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")
-TAG_MAX_LENGTH = 100
-# Model field limits the fixture must respect, so that loaddata never truncates or fails late.
-LIMITS = {"dateline": 120, "source": 120, "person_name": 200, "mention_title": 300, "related_title": 300}
 
 
 @dataclass(frozen=True)
@@ -57,13 +55,6 @@ def body_html(blocks: Sequence[Block]) -> str:
     return clean_html("\n".join(parts))
 
 
-def _iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    text = moment.isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def _fail(source: Source, message: str, line: int | None = None) -> WireError:
     return WireError(message, line=line, filename=source.filename)
 
@@ -77,13 +68,13 @@ def _person(
     people: dict[str, dict], source: Source, name: str, *, title: str | None = None, aliases: Sequence[str] = ()
 ) -> str:
     """Record a person once per slug across all sources and return the slug ("" for an unusable name)."""
-    _check_length(source, f"the name {name[:40]!r}", name, LIMITS["person_name"])
-    slug = ascii_slug(name, max_length=200)
+    _check_length(source, f"the name {name[:40]!r}", name, limits.PERSON_NAME_MAX_LENGTH)
+    slug = ascii_slug(name, max_length=limits.PERSON_SLUG_MAX_LENGTH)
     if not slug:
         return ""
     record = people.setdefault(slug, {"name": name, "slug": slug, "job_title": "", "aliases": set()})
     if not record["job_title"] and title:
-        record["job_title"] = title[: LIMITS["mention_title"]]
+        record["job_title"] = title[: limits.JOB_TITLE_MAX_LENGTH]
     record["aliases"].update(alias for alias in (name, *aliases) if alias != record["name"])
     return slug
 
@@ -194,8 +185,9 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     for source in sources:
         wire = source.article
         guid = guids[source.source_id]
-        _check_length(source, "the dateline", wire.dateline or "", LIMITS["dateline"])
-        _check_length(source, "the source credit", wire.source or "", LIMITS["source"])
+        _check_length(source, "the wire id (the file's name)", source.source_id, limits.SOURCE_ID_MAX_LENGTH)
+        _check_length(source, "the dateline", wire.dateline or "", limits.DATELINE_MAX_LENGTH)
+        _check_length(source, "the source credit", wire.source or "", limits.SOURCE_MAX_LENGTH)
 
         slug = ascii_slug(wire.headline) or "story"
         if slug in used_slugs:
@@ -205,7 +197,13 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         lead_key = None
         if wire.lead_image is not None:
             lead_key = "wire-" + hashlib.sha256(f"{guid}#lead".encode()).hexdigest()[:24]
-            _check_length(source, "the picture credit", wire.lead_image.credit or "", 200, wire.lead_image.line)
+            _check_length(
+                source,
+                "the picture credit",
+                wire.lead_image.credit or "",
+                limits.CREDIT_MAX_LENGTH,
+                wire.lead_image.line,
+            )
             images.append(
                 {
                     "model": "articles.image",
@@ -215,7 +213,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                         "alt_text": "",
                         "caption": wire.lead_image.caption,
                         "credit": wire.lead_image.credit or "",
-                        "created_at": _iso(options.published_at) or "2000-01-01T00:00:00Z",
+                        "created_at": iso_utc(options.published_at) or "2000-01-01T00:00:00Z",
                     },
                 }
             )
@@ -235,8 +233,8 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 "lead_image": [lead_key] if lead_key else None,
                 "lead_image_caption": "",
                 "status": "published" if published else "draft",
-                "published_at": _iso(published),
-                "updated_at": _iso(published),
+                "published_at": iso_utc(published),
+                "updated_at": iso_utc(published),
                 "embargo_until": None,
                 "dateline": wire.dateline or "",
                 "source": wire.source or "",
@@ -244,7 +242,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 "seo_title": "",
                 "seo_description": "",
                 "version": 1,
-                "last_modified": _iso(published) or "2000-01-01T00:00:00Z",
+                "last_modified": iso_utc(published) or "2000-01-01T00:00:00Z",
             },
         }
         articles.append(story)
@@ -275,7 +273,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                     "fields": {
                         "article": [guid],
                         "person": [person_slug],
-                        "title": (person.title or "")[: LIMITS["mention_title"]],
+                        "title": (person.title or "")[: limits.MENTION_TITLE_MAX_LENGTH],
                         "position": position,
                     },
                 }
@@ -284,8 +282,8 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         article_tags: list[str] = []
         for name in (*wire.places, *wire.organisations):
             name = name.strip()
-            tag_slug = ascii_slug(name, max_length=TAG_MAX_LENGTH)
-            if not name or not tag_slug or len(name) > TAG_MAX_LENGTH:
+            tag_slug = ascii_slug(name, max_length=limits.TAG_MAX_LENGTH)
+            if not name or not tag_slug or len(name) > limits.TAG_MAX_LENGTH:
                 continue
             if tag_slug not in tag_names_by_slug:
                 tag_names_by_slug[tag_slug] = name
@@ -299,7 +297,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         block_count = len(wire.blocks)
         for position, related in enumerate(wire.related):
             title = related.title.strip()
-            _check_length(source, "a related title", title, LIMITS["related_title"], related.line)
+            _check_length(source, "a related title", title, limits.LINK_TITLE_MAX_LENGTH, related.line)
             target = by_headline.get(title_key(title))
             # "Read more" lines stay where the copy put them, even after the last paragraph; a labelled
             # list of titles closing the copy ("Related Stories") is listed under the story instead.

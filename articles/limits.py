@@ -1,4 +1,4 @@
-"""Bounds every story time must keep, wherever it comes from: the desk, a fixture or a partner's feed."""
+"""Bounds every story time and text must keep, wherever it comes from: the desk, a fixture or a partner's feed."""
 
 import datetime
 
@@ -27,3 +27,39 @@ def check_moment(moment: datetime.datetime | None) -> datetime.datetime | None:
 def year_in_range(year: int) -> bool:
     """Tell whether a year (from an address, say) is one a story can be dated in."""
     return EARLIEST_YEAR <= year <= LATEST_YEAR
+
+
+# Lengths, in characters, of the text a story and its parts carry. The models size their columns with
+# these, and the wire parser, the fixture builder and the ninjs importer check against them, so a value
+# one of them accepts always fits the database. Changing one here changes the column: add a migration.
+GUID_MAX_LENGTH = 100
+HEADLINE_MAX_LENGTH = 255
+TITLE_KEY_MAX_LENGTH = 255  # the folded headline that read-more links are matched on
+STORY_SLUG_MAX_LENGTH = 255
+DATELINE_MAX_LENGTH = 120
+SOURCE_MAX_LENGTH = 120
+SOURCE_ID_MAX_LENGTH = 120
+SEO_TITLE_MAX_LENGTH = 70
+SEO_DESCRIPTION_MAX_LENGTH = 160
+
+SECTION_NAME_MAX_LENGTH = 100
+SECTION_SLUG_MAX_LENGTH = 100
+SECTION_PATH_MAX_LENGTH = 255
+
+PERSON_NAME_MAX_LENGTH = 200
+PERSON_SLUG_MAX_LENGTH = 200
+JOB_TITLE_MAX_LENGTH = 300
+AFFILIATION_MAX_LENGTH = 200
+
+IMAGE_KEY_MAX_LENGTH = 64
+ALT_TEXT_MAX_LENGTH = 300
+CREDIT_MAX_LENGTH = 200
+
+MENTION_TITLE_MAX_LENGTH = 300
+LINK_TITLE_MAX_LENGTH = 300
+LINK_URL_MAX_LENGTH = 500
+
+REDIRECT_PATH_MAX_LENGTH = 600  # room for the longest section path, a date and the longest slug
+
+# django-taggit declares its own columns (Tag.name and Tag.slug); this is their length, not a choice of ours.
+TAG_MAX_LENGTH = 100

@@ -13,13 +13,12 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles import images, natural_keys
+from articles import images, limits, natural_keys
 from articles.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR, TimeOutOfRange, check_moment
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
 from articles.urlcache import fast_reverse
 from articles.weburl import UnsafeURL, checked_url, is_safe_url
-from articles.wire import HEADLINE_MAX_LENGTH
 
 # First path segments the site itself uses; a top-level section may not take them.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -107,8 +106,10 @@ class SectionManager(models.Manager):
 
 
 class Section(models.Model):
-    name = models.CharField(max_length=100)
-    slug = models.SlugField(max_length=100, help_text="The last part of the section's address.")
+    name = models.CharField(max_length=limits.SECTION_NAME_MAX_LENGTH)
+    slug = models.SlugField(
+        max_length=limits.SECTION_SLUG_MAX_LENGTH, help_text="The last part of the section's address."
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -118,7 +119,7 @@ class Section(models.Model):
         help_text="Leave empty for a top-level section.",
     )
     path = models.CharField(
-        max_length=255,
+        max_length=limits.SECTION_PATH_MAX_LENGTH,
         unique=True,
         editable=False,
         help_text="The full address, such as news/middle-east; filled in from the parent and slug.",
@@ -180,7 +181,7 @@ class ImageManager(models.Manager):
 
 class Image(models.Model):
     key = models.CharField(
-        max_length=64,
+        max_length=limits.IMAGE_KEY_MAX_LENGTH,
         unique=True,
         default=new_image_key,
         editable=False,
@@ -196,12 +197,14 @@ class Image(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     alt_text = models.CharField(
-        max_length=300,
+        max_length=limits.ALT_TEXT_MAX_LENGTH,
         blank=True,
         help_text="What the picture shows, for readers who cannot see it. Required before publishing.",
     )
     caption = models.TextField(blank=True, help_text="The default caption; an article may use its own.")
-    credit = models.CharField(max_length=200, blank=True, help_text="Photographer and/or agency, e.g. “AP”.")
+    credit = models.CharField(
+        max_length=limits.CREDIT_MAX_LENGTH, blank=True, help_text="Photographer and/or agency, e.g. “AP”."
+    )
     created_at = models.DateTimeField(default=now_ms, editable=False)
     renditions = models.JSONField(
         default=list,
@@ -262,10 +265,10 @@ class PersonManager(models.Manager):
 
 
 class Person(models.Model):
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
-    job_title = models.CharField(max_length=300, blank=True)
-    affiliation = models.CharField(max_length=200, blank=True)
+    name = models.CharField(max_length=limits.PERSON_NAME_MAX_LENGTH)
+    slug = models.SlugField(max_length=limits.PERSON_SLUG_MAX_LENGTH, unique=True, allow_unicode=True)
+    job_title = models.CharField(max_length=limits.JOB_TITLE_MAX_LENGTH, blank=True)
+    affiliation = models.CharField(max_length=limits.AFFILIATION_MAX_LENGTH, blank=True)
     bio = models.TextField(blank=True, help_text="A short biography; basic formatting is kept.")
     photo = models.ForeignKey(Image, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     aliases = models.JSONField(
@@ -293,7 +296,7 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = ascii_slug(self.name, max_length=200)
+            self.slug = ascii_slug(self.name, max_length=limits.PERSON_SLUG_MAX_LENGTH)
         self.bio = clean_html(self.bio)
         super().save(*args, **kwargs)
 
@@ -406,15 +409,17 @@ class Article(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     guid = models.CharField(
-        max_length=100,
+        max_length=limits.GUID_MAX_LENGTH,
         unique=True,
         default=new_guid,
         editable=False,
         help_text="A permanent identifier that stays with the story across databases.",
     )
-    headline = models.CharField(max_length=HEADLINE_MAX_LENGTH)
-    headline_key = models.CharField(max_length=255, db_index=True, editable=False)
-    slug = models.SlugField(max_length=255, unique=True, help_text="The story's address; keep it short.")
+    headline = models.CharField(max_length=limits.HEADLINE_MAX_LENGTH)
+    headline_key = models.CharField(max_length=limits.TITLE_KEY_MAX_LENGTH, db_index=True, editable=False)
+    slug = models.SlugField(
+        max_length=limits.STORY_SLUG_MAX_LENGTH, unique=True, help_text="The story's address; keep it short."
+    )
     dek = models.TextField("standfirst", blank=True, help_text="One or two sentences under the headline.")
     body = models.TextField(blank=True, help_text="Paragraphs, subheadings, lists, links and emphasis.")
     primary_section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
@@ -445,14 +450,24 @@ class Article(models.Model):
         validators=[within_time_bounds],
         help_text="The story stays hidden until this time, even when published.",
     )
-    dateline = models.CharField(max_length=120, blank=True, help_text="Where the story was filed, e.g. BEIRUT.")
-    source = models.CharField(max_length=120, blank=True, help_text="Wire service or distributor credit.")
-    source_id = models.CharField(
-        max_length=120, blank=True, help_text="The wire's own identifier, so a re-import updates this story."
+    dateline = models.CharField(
+        max_length=limits.DATELINE_MAX_LENGTH, blank=True, help_text="Where the story was filed, e.g. BEIRUT."
     )
-    seo_title = models.CharField(max_length=70, blank=True, help_text="For search engines; the headline when empty.")
+    source = models.CharField(
+        max_length=limits.SOURCE_MAX_LENGTH, blank=True, help_text="Wire service or distributor credit."
+    )
+    source_id = models.CharField(
+        max_length=limits.SOURCE_ID_MAX_LENGTH,
+        blank=True,
+        help_text="The wire's own identifier, so a re-import updates this story.",
+    )
+    seo_title = models.CharField(
+        max_length=limits.SEO_TITLE_MAX_LENGTH, blank=True, help_text="For search engines; the headline when empty."
+    )
     seo_description = models.CharField(
-        max_length=160, blank=True, help_text="For search results; the standfirst when empty."
+        max_length=limits.SEO_DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        help_text="For search results; the standfirst when empty.",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     last_modified = models.DateTimeField(default=now_ms, editable=False)
@@ -562,7 +577,7 @@ class ArticleRedirectManager(models.Manager):
 class ArticleRedirect(models.Model):
     """An address a published story had before its slug, section or date changed: it answers 301."""
 
-    old_path = models.CharField(max_length=600, unique=True)
+    old_path = models.CharField(max_length=limits.REDIRECT_PATH_MAX_LENGTH, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
     created_at = models.DateTimeField(default=now_ms, editable=False)
 
@@ -640,7 +655,9 @@ class Mention(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentions")
     title = models.CharField(
-        max_length=300, blank=True, help_text="How this story describes them, e.g. “Syrian Foreign Minister”."
+        max_length=limits.MENTION_TITLE_MAX_LENGTH,
+        blank=True,
+        help_text="How this story describes them, e.g. “Syrian Foreign Minister”.",
     )
     position = models.PositiveIntegerField(default=0)
 
@@ -685,7 +702,7 @@ class RelatedLink(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
     position = models.PositiveIntegerField(default=0)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.RELATED)
-    title = models.CharField(max_length=300, help_text="The link text readers see.")
+    title = models.CharField(max_length=limits.LINK_TITLE_MAX_LENGTH, help_text="The link text readers see.")
     target_article = models.ForeignKey(
         Article,
         null=True,
@@ -696,7 +713,7 @@ class RelatedLink(models.Model):
     )
     url = models.CharField(
         "URL",
-        max_length=500,
+        max_length=limits.LINK_URL_MAX_LENGTH,
         blank=True,
         help_text="An address elsewhere; for a story not yet on the site, its search page.",
     )

@@ -18,7 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from taggit.models import Tag
 
-from articles import provenance, reimport
+from articles import limits, provenance, reimport
 from articles.limits import TimeOutOfRange, check_moment
 from articles.models import (
     Article,
@@ -33,6 +33,7 @@ from articles.models import (
 )
 from articles.sanitize import clean_html
 from articles.text import ascii_slug, search_url, title_key
+from articles.timefmt import iso_utc
 from articles.weburl import UnsafeURL, checked_url, is_safe_url
 
 NINJS_VERSION = "3.1"
@@ -47,13 +48,6 @@ class NinjsError(ValueError):
     """A news item that cannot become a story; says which item and why."""
 
 
-def _iso(moment):
-    if moment is None:
-        return None
-    text = moment.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def to_ninjs(article, *, absolute):
     """Return a public story as a ninjs 3.1 item; `absolute` turns a site path into a full URL."""
     authorships = list(article.authorships.all())
@@ -65,10 +59,10 @@ def to_ninjs(article, *, absolute):
         "profile": PROFILE,
         "representationType": "full",
         "version": str(article.version),
-        "firstCreated": _iso(article.published_at),
+        "firstCreated": iso_utc(article.published_at),
         # The editorial version: when readers were last told the story changed.
-        "versionCreated": _iso(article.updated_at or article.published_at),
-        "contentCreated": _iso(article.published_at),
+        "versionCreated": iso_utc(article.updated_at or article.published_at),
+        "contentCreated": iso_utc(article.published_at),
         "pubStatus": "usable" if article.status == Article.Status.PUBLISHED else "withheld",
         "language": "en",
         "slugline": article.slug,
@@ -101,7 +95,7 @@ def to_ninjs(article, *, absolute):
         "associations": [],
     }
     if article.embargo_until:
-        item["embargoedUntil"] = _iso(article.embargo_until)
+        item["embargoedUntil"] = iso_utc(article.embargo_until)
     if authorships:
         item["by"] = _join(
             [a.person.name for a in authorships if a.role == Authorship.Role.AUTHOR]
@@ -123,7 +117,7 @@ def to_ninjs(article, *, absolute):
     for correction in article.corrections.all():
         item["descriptions"].append(
             {
-                "role": f"{CORRECTION_ROLE}{correction.kind}:{_iso(correction.published_at)}",
+                "role": f"{CORRECTION_ROLE}{correction.kind}:{iso_utc(correction.published_at)}",
                 "contentType": "text/html",
                 "value": correction.text,
             }
@@ -311,8 +305,8 @@ def _checked(instance, uri, *, exclude=()):
 def _section(item, default_section, uri):
     for subject in _entries(item, "subjects", uri):
         if subject.get("rel") == "section":
-            literal = _text(subject.get("literal"), "the section's literal", uri, limit=255)
-            name = _optional_text(subject.get("name"), "the section's name", uri, limit=100)
+            literal = _text(subject.get("literal"), "the section's literal", uri, limit=limits.SECTION_PATH_MAX_LENGTH)
+            name = _optional_text(subject.get("name"), "the section's name", uri, limit=limits.SECTION_NAME_MAX_LENGTH)
             return import_section(literal, name, uri=uri)
     return default_section
 
@@ -339,8 +333,11 @@ def import_section(path, name="", *, uri="--section"):
 
 def _person(name, literal, uri):
     """Return the person a name (and, in our own items, a slug) stands for, found or created unsaved."""
-    name = _text(name, "a person's name", uri, limit=200).strip()
-    slug = _text(literal, "a person's literal", uri, limit=200) if literal else ascii_slug(name, max_length=200)
+    name = _text(name, "a person's name", uri, limit=limits.PERSON_NAME_MAX_LENGTH).strip()
+    if literal:
+        slug = _text(literal, "a person's literal", uri, limit=limits.PERSON_SLUG_MAX_LENGTH)
+    else:
+        slug = ascii_slug(name, max_length=limits.PERSON_SLUG_MAX_LENGTH)
     if not name or not slug:
         raise NinjsError(f"{uri}: a person's name {name!r:.60} gives no usable address")
     found = Person.objects.filter(slug=slug).first()
@@ -349,8 +346,8 @@ def _person(name, literal, uri):
 
 def _tag(name, uri):
     """Return the tag a name stands for (an existing one of the same address first), or None for a bare symbol."""
-    name = _text(name, "a subject's name", uri).strip()[:100]
-    slug = ascii_slug(name, max_length=100)
+    name = _text(name, "a subject's name", uri).strip()[: limits.TAG_MAX_LENGTH]
+    slug = ascii_slug(name, max_length=limits.TAG_MAX_LENGTH)
     if not name or not slug:
         return None
     return Tag.objects.filter(name=name).first() or Tag.objects.filter(slug=slug).first() or Tag(name=name, slug=slug)
@@ -396,7 +393,9 @@ def _parts(item, *, ours, uri, now):
         if not isinstance(role, str):
             continue
         if role.startswith(MENTION_ROLE):
-            titles[role[len(MENTION_ROLE) :]] = _optional_text(entry.get("value"), "a mention's title", uri, limit=300)
+            titles[role[len(MENTION_ROLE) :]] = _optional_text(
+                entry.get("value"), "a mention's title", uri, limit=limits.MENTION_TITLE_MAX_LENGTH
+            )
         elif role.startswith(CORRECTION_ROLE):
             kind, _, moment = role[len(CORRECTION_ROLE) :].partition(":")
             correction = Correction(
@@ -444,8 +443,8 @@ def _parts(item, *, ours, uri, now):
             continue
         headlines = _entries(association, "headlines", uri)
         title = next((h.get("value") for h in headlines if h.get("value") is not None), association.get("name"))
-        title = _text(title, "a link's title", uri, limit=300)
-        target_uri = _optional_text(association.get("uri"), "a link's uri", uri, limit=500)
+        title = _text(title, "a link's title", uri, limit=limits.LINK_TITLE_MAX_LENGTH)
+        target_uri = _optional_text(association.get("uri"), "a link's uri", uri, limit=limits.LINK_URL_MAX_LENGTH)
         target = Article.objects.filter(guid=target_uri).first() if target_uri else None
         anchor = _pick(_entries(association, "descriptions", uri), ANCHOR_ROLE, "a link's anchor", uri)
         try:
@@ -465,7 +464,7 @@ def _parts(item, *, ours, uri, now):
 
 
 def _import_item(item, *, default_section, now):
-    uri = _text(item["uri"], "uri", repr(item["uri"][:60]), limit=100)
+    uri = _text(item["uri"], "uri", repr(item["uri"][:60]), limit=limits.GUID_MAX_LENGTH)
     if not uri.isprintable() or any(c.isspace() for c in uri):
         raise NinjsError(f"{uri!r:.120}: a uri may not hold spaces or control characters")
     ours = item.get("profile") == PROFILE
@@ -475,7 +474,7 @@ def _import_item(item, *, default_section, now):
     )
     if not headline:
         raise NinjsError(f"{uri}: no headline")
-    headline = _text(headline, "the headline", uri, limit=255)
+    headline = _text(headline, "the headline", uri, limit=limits.HEADLINE_MAX_LENGTH)
     published_at = _moment(item.get("firstCreated") or item.get("versionCreated"), "firstCreated", uri)
     pub_status = _optional_text(item.get("pubStatus"), "pubStatus", uri) or "usable"
     status = {"usable": Article.Status.PUBLISHED, "canceled": Article.Status.WITHDRAWN}.get(
@@ -617,12 +616,14 @@ def _local(uri):
 def _picture(association, uri, *, guid):
     """Return the lead picture an association describes: a new one, or a stored one updated by the import rule."""
     key = _optional_text(association.get("uri"), "the picture's uri", uri)
-    key = key.removeprefix("urn:newsroom:image:")[:64] or ascii_slug(f"{guid}-lead", max_length=64)
+    key = key.removeprefix("urn:newsroom:image:")[: limits.IMAGE_KEY_MAX_LENGTH] or ascii_slug(
+        f"{guid}-lead", max_length=limits.IMAGE_KEY_MAX_LENGTH
+    )
     descriptions = _entries(association, "descriptions", uri)
     incoming = Image(
         key=key,
         caption=_pick(descriptions, "caption", "the picture's caption", uri) or "",
-        credit=_optional_text(association.get("by"), "the picture's credit", uri, limit=200),
+        credit=_optional_text(association.get("by"), "the picture's credit", uri, limit=limits.CREDIT_MAX_LENGTH),
         alt_text=_pick(descriptions, "alt", "the picture's alt text", uri) or "",
     )
     stored = Image.objects.filter(key=key).first()

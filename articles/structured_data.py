@@ -8,14 +8,11 @@ from django.utils.html import strip_tags
 
 from articles import share_card
 from articles.templatetags.newsroom import machine_time
+from articles.timefmt import iso_utc
 from articles.urlcache import fast_reverse, site_urls
 
 HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
 LOGO_SIZE = (600, 60)  # of urlcache.ASSETS["logo"]
-
-
-def _iso(moment):
-    return moment.isoformat() if moment else None
 
 
 def absolute(request, path):
@@ -136,8 +133,8 @@ def news_article(article, request, *, authorships, mentions, tags, corrections, 
         "headline": article.headline[:HEADLINE_LIMIT],
         "description": article.seo_description or article.dek,
         "image": [{"@type": "ImageObject", "url": picture, "width": width, "height": height}],
-        "datePublished": _iso(article.published_at),
-        "dateModified": _iso(modified),
+        "datePublished": iso_utc(article.published_at),
+        "dateModified": iso_utc(modified),
         "author": authors,
         "publisher": {
             "@type": "Organization",
@@ -171,7 +168,7 @@ def news_article(article, request, *, authorships, mentions, tags, corrections, 
         ]
     if corrections:
         data["correction"] = [
-            {"@type": "CorrectionComment", "text": strip_tags(c.text), "datePublished": _iso(c.published_at)}
+            {"@type": "CorrectionComment", "text": strip_tags(c.text), "datePublished": iso_utc(c.published_at)}
             for c in corrections
         ]
     return data

@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 
 from django.utils.text import slugify
 
+from articles.limits import TITLE_KEY_MAX_LENGTH
+
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -13,7 +15,7 @@ def title_key(title: str) -> str:
     """Return a matching key for a headline: case, accents, quotes and punctuation folded away."""
     decomposed = unicodedata.normalize("NFKD", title or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", stripped.casefold()).strip()[:255]
+    return _NON_WORD.sub(" ", stripped.casefold()).strip()[:TITLE_KEY_MAX_LENGTH]
 
 
 def ascii_slug(text: str, *, max_length: int = 80) -> str:

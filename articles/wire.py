@@ -8,11 +8,11 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-HEADLINE_MAX_LENGTH = 255
+from articles.limits import HEADLINE_MAX_LENGTH
+
 MAX_INPUT_BYTES = 2_000_000
 
 __all__ = [
-    "HEADLINE_MAX_LENGTH",
     "MAX_INPUT_BYTES",
     "Block",
     "LeadImage",

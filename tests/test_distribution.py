@@ -3,7 +3,7 @@
 import io
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import extruct
@@ -280,7 +280,7 @@ def test_article_page_carries_news_article_json_ld_and_social_tags(client, newsr
     by_type = {item["@type"]: item for item in data["json-ld"]}
     news = by_type["NewsArticle"]
     assert news["headline"] == "Harbour reopens"
-    assert news["datePublished"] == article.published_at.isoformat()
+    assert news["datePublished"] == article.published_at.astimezone(UTC).isoformat().replace("+00:00", "Z")
     assert news["dateModified"] >= news["datePublished"]
     assert news["author"] == [
         {"@type": "Person", "name": "Jane Reporter", "url": "http://testserver/people/jane-reporter/"}

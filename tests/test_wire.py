@@ -2,8 +2,8 @@
 
 import pytest
 
+from articles.limits import HEADLINE_MAX_LENGTH
 from articles.wire import (
-    HEADLINE_MAX_LENGTH,
     MAX_INPUT_BYTES,
     Block,
     Byline,

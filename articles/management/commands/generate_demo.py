@@ -9,6 +9,7 @@ from django.db import transaction
 from taggit.models import Tag
 
 from articles.dbstats import refresh_statistics
+from articles.limits import HEADLINE_MAX_LENGTH
 from articles.models import (
     Article,
     Authorship,
@@ -124,7 +125,7 @@ class Command(BaseCommand):
             stories.append(
                 Article(
                     guid=f"urn:newsroom:demo:{n}",
-                    headline=headline[:255],
+                    headline=headline[:HEADLINE_MAX_LENGTH],
                     headline_key=title_key(headline),
                     slug=f"demo-{n}",
                     dek=" ".join(rng.choices(WORDS, k=18)).capitalize() + ".",
