@@ -171,26 +171,11 @@ def resolve_pending_links(links, *, exclude=None, now=None):
     return min(coming, default=None)
 
 
-def story_page(article):
-    """Return what a story's page shows besides the story's own row, as plain values.
-
-    For a public story it comes from the cache when it can: the key holds the story's version and
-    modification time and the content version, which every write to anything a page shows moves on,
-    so a publish, correction or update shows on the next request. A link waiting for a story that is
-    scheduled or under embargo depends on the clock too: the entry ends when that story becomes public.
-    """
-    public = article.is_public()
-    key = (
-        f"newsroom:story:{article.pk}:{article.version}:{article.last_modified.timestamp()}:{content_version()}"
-        if public
-        else None
-    )
-    page = cache.get(key) if key else None
-    if page is not None:
-        return page
+def _page_of(article, now):
+    """Return what a story's page shows besides the story's own row, as plain values, and when it next
+    changes by the clock alone (a story a link waits for comes due), or None."""
     parts = story_parts(article)
     links = parts["links"]
-    now = timezone.now()
     coming = resolve_pending_links(links, exclude=article, now=now)
     read_more = [link for link in links if link.kind == RelatedLink.Kind.READ_MORE]
     nav_sections, trail = menu_and_trail(article.primary_section, kept=False)
@@ -206,12 +191,48 @@ def story_page(article):
         "breadcrumbs": trail,
         "nav_sections": nav_sections,
     }
-    if key:
-        seconds = settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600)
-        if coming:
-            seconds = max(1, min(seconds, math.ceil((coming - now).total_seconds())))
-        cache.set(key, page, seconds)
-    return page
+    return page, coming
+
+
+def story_page(article):
+    """Return what a story's page shows besides the story's own row (for previews: never kept)."""
+    return _page_of(article, timezone.now())[0]
+
+
+def stamp_query(slug, *, now=None):
+    """Return the id, version and modification time of the public story with this slug, as a queryset."""
+    found = Article.objects.published(now=now).filter(slug=slug).order_by()
+    return found.values_list("pk", "version", "last_modified")[:1]
+
+
+def public_story_page(slug):
+    """Return the public story with this slug and what its page shows (see story_page), or None.
+
+    Both are kept in the cache under the content version, which every write to anything a page shows
+    moves on, so a publish, correction or update shows on the next request. The story's row is still
+    read each time, narrowly: whether readers may see it now, and whether its version or modification
+    time moved on without the content version (an update() sends no signal). A link waiting for a story
+    that is scheduled or under embargo depends on the clock too: the entry ends when that story is due.
+    """
+    key = f"newsroom:story:{content_version()}:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+    kept = cache.get(key)
+    if kept is not None:
+        story, page = kept
+        stamp = next(iter(stamp_query(slug)), None)
+        if stamp is None:
+            return None
+        if stamp == (story.pk, story.version, story.last_modified):
+            return story, page
+    story = published_story(slug)
+    if story is None:
+        return None
+    now = timezone.now()
+    page, coming = _page_of(story, now)
+    seconds = settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600)
+    if coming:
+        seconds = max(1, min(seconds, math.ceil((coming - now).total_seconds())))
+    cache.set(key, (story, page), seconds)
+    return story, page
 
 
 def top_sections():

@@ -123,6 +123,8 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     cache_query_parameters = ()
+    # What the page shows beside the story, when it came with the story from the cache (reading.py).
+    story_page = None
 
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
@@ -133,9 +135,10 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         if queryset is None and not self.request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             # A reader: nothing but public stories, and no session to look up.
-            story = reading.published_story(self.kwargs["slug"])
-            if story is None:
+            found = reading.public_story_page(self.kwargs["slug"])
+            if found is None:
                 raise Http404("No such story")
+            story, self.story_page = found
             return story
         return super().get_object(queryset)
 
@@ -168,7 +171,7 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        page = reading.story_page(article)
+        page = self.story_page or reading.story_page(article)
         authorships, mentions, tags = page["authorships"], page["mentions"], page["tags"]
         request = self.request
         summary = article.seo_description or article.dek

@@ -26,6 +26,7 @@ def hot_queries(section):
         "home cards": reading.cards_query([1, 2, 3]),
         "section": reading.section_listing(section).values_list(*card)[0:21],
         "article": reading.story_query("story-1"),
+        "article, kept": reading.stamp_query("story-1"),
         "tag": reading.tag_listing(Tag(pk=1)).values_list(*card)[0:21],
         "person, bylines": reading.linked_listing(Authorship, Person(pk=1)).values_list(*card)[0:21],
         "person, mentions": reading.linked_listing(Mention, Person(pk=1)).values_list(*card)[0:21],
