@@ -237,8 +237,13 @@ def public_story_page(slug):
 
 def top_sections():
     """Return the top-level sections in menu order, for the navigation."""
-    sections = Section.objects.filter(parent__isnull=True).only("name", "path", "slug")
-    return _kept("top-sections", (), lambda: list(sections), None, clock=False)
+    return _kept(
+        "top-sections",
+        (),
+        lambda: list(Section.objects.filter(parent__isnull=True).only("name", "path", "slug")),
+        None,
+        clock=False,
+    )
 
 
 def section_links(sections):
@@ -256,8 +261,13 @@ def menu_and_trail(section, *, kept=True):
     """
     segments = section.path.split("/")
     paths = ["/".join(segments[: i + 1]) for i in range(len(segments))]
-    found = Section.objects.filter(Q(parent__isnull=True) | Q(path__in=paths)).values_list("path", "name", "parent_id")
-    rows = _kept("menu-and-trail", paths, lambda: list(found), None, clock=False) if kept else list(found)
+
+    def found():
+        return list(
+            Section.objects.filter(Q(parent__isnull=True) | Q(path__in=paths)).values_list("path", "name", "parent_id")
+        )
+
+    rows = _kept("menu-and-trail", paths, found, None, clock=False) if kept else found()
     names = {path: name for path, name, _parent in rows}
     return (
         [(_section_url(path), name) for path, name, parent in rows if parent is None],
@@ -365,10 +375,13 @@ def _kept(name, args, fetch, now, *, clock=True):
     return rows
 
 
-def _listed(name, args, queryset, start, stop, now):
-    """Return rows start to stop of a list of public stories as cards, the rows kept as _kept() keeps them."""
+def _listed(name, args, build, start, stop, now):
+    """Return rows start to stop of build()'s list of public stories as cards, kept as _kept() keeps them.
+
+    The queryset is built only when the rows are not kept: building one cost more than reading the cache.
+    """
     return as_cards(
-        _kept(name, (*args, start, stop), lambda: list(queryset.values_list(*Card.columns)[start:stop]), now)
+        _kept(name, (*args, start, stop), lambda: list(build().values_list(*Card.columns)[start:stop]), now)
     )
 
 
@@ -397,27 +410,27 @@ def linked_listing(link, person, *, now=None):
 
 def latest(start, stop, *, now=None):
     """Return the public stories from start to stop, newest first, as cards."""
-    return _listed("latest", (), listing(now=now), start, stop, now)
+    return _listed("latest", (), lambda: listing(now=now), start, stop, now)
 
 
 def section_latest(section, start, stop, *, now=None):
     """Return the public stories of a section and the sections below it, newest first, as cards."""
-    return _listed("section", (section.pk, section.path), section_listing(section, now=now), start, stop, now)
+    return _listed("section", (section.pk, section.path), lambda: section_listing(section, now=now), start, stop, now)
 
 
 def tag_latest(tag, start, stop, *, now=None):
     """Return the public stories with this tag, newest first, as cards."""
-    return _listed("tag", (tag.pk,), tag_listing(tag, now=now), start, stop, now)
+    return _listed("tag", (tag.pk,), lambda: tag_listing(tag, now=now), start, stop, now)
 
 
 def written_by(person, start, stop, *, now=None):
     """Return the public stories with this person's byline, newest first, as cards."""
-    return _listed("written", (person.pk,), linked_listing(Authorship, person, now=now), start, stop, now)
+    return _listed("written", (person.pk,), lambda: linked_listing(Authorship, person, now=now), start, stop, now)
 
 
 def mentioning(person, start, stop, *, now=None):
     """Return the public stories that name this person, newest first, as cards."""
-    return _listed("mentioning", (person.pk,), linked_listing(Mention, person, now=now), start, stop, now)
+    return _listed("mentioning", (person.pk,), lambda: linked_listing(Mention, person, now=now), start, stop, now)
 
 
 def in_public_stories(now):
@@ -438,13 +451,17 @@ def on_public_stories(now):
 # A name that only embargoed, scheduled or unpublished stories use would tell readers what is coming.
 def person_at(slug, *, now=None):
     """Return the person with this slug, with their photo, if a public story names them; otherwise None."""
-    found = Person.objects.select_related("photo").filter(in_public_stories(now), slug=slug)
-    return _kept("person", slug, found.first, now)
+    return _kept(
+        "person",
+        slug,
+        lambda: Person.objects.select_related("photo").filter(in_public_stories(now), slug=slug).first(),
+        now,
+    )
 
 
 def tag_at(slug, *, now=None):
     """Return the tag with this slug if a public story carries it; otherwise None."""
-    return _kept("tag-at", slug, Tag.objects.filter(on_public_stories(now), slug=slug).first, now)
+    return _kept("tag-at", slug, lambda: Tag.objects.filter(on_public_stories(now), slug=slug).first(), now)
 
 
 def recent_query(size, *, now=None):
@@ -476,7 +493,7 @@ def cards(pks, *, now=None):
 
 def section_at(path):
     """Return the section at this path, or None."""
-    return _kept("section-at", path, Section.objects.filter(path=path).first, None, clock=False)
+    return _kept("section-at", path, lambda: Section.objects.filter(path=path).first(), None, clock=False)
 
 
 def subsections(section):
