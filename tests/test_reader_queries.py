@@ -144,7 +144,7 @@ def test_story_parts_come_in_one_query_a_kind_whatever_their_number(django_asser
     assert all(address.startswith("/") for address in addresses)
 
 
-def test_feeds_and_story_pages_fetch_bylines_the_same_way(client):
+def test_feeds_and_story_pages_list_bylines_in_the_same_order(client):
     article = make_article(source="Wire")
     add_author(article, make_person(name="Second Writer", slug="second-writer"), position=2)
     add_author(article, make_person(name="First Writer", slug="first-writer"), position=1)
