@@ -1,8 +1,9 @@
-"""The queries behind readers' pages, and the cache of what a story's page shows beside the story itself.
+"""The queries behind readers' pages, and what of them is kept in Django's cache between requests.
 
 Every list starts from Article.objects.published() and every name or tag page from public_q(): the one
 definition of what readers may see. Lists read values_list() rows into small cards; a story's parts
-come through Prefetch objects defined here once, which the feeds use too.
+come through Prefetch objects defined here once, which the feeds use too. A story with its page, list
+rows and section lookups are kept under the content version (articles/cache.py), so no write is missed.
 """
 
 import datetime
