@@ -22,11 +22,8 @@ from articles.models import (
     Article,
     ArticleRedirect,
     Correction,
-    RelatedLink,
 )
 from articles.pagination import slice_page
-from articles.rendering import story_body
-from articles.text import title_key
 from articles.urlcache import fast_reverse
 
 
@@ -44,7 +41,7 @@ class PublishedArticlesMixin:
         return self.published_articles()
 
     def page_rows(self, start, stop):
-        """Return the cards from start to stop of the list; pages on a prepared query (reading.py) override it."""
+        """Return the cards from start to stop of the list; pages with a list of their own (reading.py) override it."""
         return reading.cards_of(self.object_list, start, stop)
 
     def paginate_queryset(self, queryset, page_size):
@@ -126,6 +123,8 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     cache_query_parameters = ()
+    # What the page shows beside the story, when it came with the story from the cache (reading.py).
+    story_page = None
 
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
@@ -135,10 +134,11 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         if queryset is None and not self.request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-            # A reader: the prepared query, with the parts fetched the same way in get_context_data.
-            story = reading.published_story(self.kwargs["slug"])
-            if story is None:
+            # A reader: nothing but public stories, and no session to look up.
+            found = reading.public_story_page(self.kwargs["slug"])
+            if found is None:
                 raise Http404("No such story")
+            story, self.story_page = found
             return story
         return super().get_object(queryset)
 
@@ -171,13 +171,8 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        parts = reading.story_parts(article)
-        links = parts["links"]
-        resolve_pending_links(links, exclude=article)
-        read_more = [link for link in links if link.kind == RelatedLink.Kind.READ_MORE]
-        authorships, mentions, tags = parts["authorships"], parts["mentions"], parts["tags"]
-        corrections = parts["corrections"]
-        nav_sections, trail = reading.menu_and_trail(article.primary_section)
+        page = self.story_page or reading.story_page(article)
+        authorships, mentions, tags = page["authorships"], page["mentions"], page["tags"]
         request = self.request
         summary = article.seo_description or article.dek
         picture, width, height = structured_data.lead_picture(article, request)
@@ -185,16 +180,7 @@ class ArticleDetailView(DetailView):
         page_title = article.seo_title or article.headline
         context["preview"] = not article.is_public()
         context.update(
-            story_body=story_body(article.body, read_more, dateline=article.dateline),
-            related_links=[
-                (link.get_absolute_url(), link.title) for link in links if link.kind == RelatedLink.Kind.RELATED
-            ],
-            authorships=authorships,
-            mentions=mentions,
-            tags=tags,
-            corrections=corrections,
-            breadcrumbs=trail,
-            nav_sections=nav_sections,
+            page,
             canonical_url=canonical_url,
             share_links=structured_data.share_links(canonical_url, article.headline),
             ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
@@ -219,37 +205,14 @@ class ArticleDetailView(DetailView):
                     authorships=authorships,
                     mentions=mentions,
                     tags=tags,
-                    corrections=corrections,
+                    corrections=page["corrections"],
                     picture=(picture, width, height),
                     url=canonical_url,
                 ),
-                structured_data.breadcrumbs(trail, request),
+                structured_data.breadcrumbs(page["breadcrumbs"], request),
             ],
         )
         return context
-
-
-def resolve_pending_links(links, *, exclude=None):
-    """Point links whose story has since arrived at that story, with one query for all of them."""
-    pending = {
-        title_key(link.title): link
-        for link in links
-        if link.target_article_id is None and link.title and (not link.url or link.url.startswith("/search/"))
-    }
-    if not pending:
-        return
-    # Look up by the indexed headline key alone; whether a match is public is checked here, so the
-    # database never walks the whole published index.
-    found = (
-        Article.objects.filter(headline_key__in=list(pending))
-        .exclude(pk=getattr(exclude, "pk", None))
-        .select_related("primary_section")
-        .order_by("headline_key", "-published_at")
-    )
-    now = timezone.now()
-    for target in found:
-        if target.is_public(now=now) and target.headline_key in pending:
-            pending.pop(target.headline_key).resolved_target = target
 
 
 def truncate(text, length):
@@ -331,7 +294,7 @@ class PersonDetailView(PublishedArticlesMixin, ListView):
         self.person = reading.person_at(self.kwargs["slug"])
         if self.person is None:
             raise Http404("No such person")
-        return Article.objects.none()  # the lists come from prepared queries (reading.py)
+        return Article.objects.none()  # the lists come from page_rows and get_context_data
 
     def page_rows(self, start, stop):
         return reading.mentioning(self.person, start, stop)

@@ -6,9 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles import reading
-from articles.models import Article
+from articles.models import Article, Authorship, Correction, Mention, Person
 from tests.conftest import SEED_FIXTURE
 from tests.factories import make_article, make_section
 
@@ -18,18 +19,17 @@ pytestmark = pytest.mark.django_db
 def hot_queries(section):
     """Return the listing and lookup queries the public pages run, as the views build them."""
     published = Article.objects.published()
-    now = timezone.now()
+    card = reading.Card.columns
     return {
-        "home": reading.LATEST.build(now=now, start=0, stop=21),
-        "home section blocks": reading.RECENT_PATHS.build(now=now, size=200),
-        "home cards": reading._cards(3).build(k0=1, k1=2, k2=3),
-        "section": reading.SECTION_LATEST.build(
-            now=now, section=section.pk, below=f"{section.path}/", start=0, stop=21
-        ),
-        "article": reading.STORY.build(slug="story-1", now=now),
-        "tag": reading.TAG_LATEST.build(now=now, tag=1, start=0, stop=21),
-        "person, bylines": reading.WRITTEN_BY.build(now=now, person=1, start=0, stop=21),
-        "person, mentions": reading.MENTIONING.build(now=now, person=1, start=0, stop=21),
+        "home": reading.listing().values_list(*card)[0:21],
+        "home section blocks": reading.recent_query(200),
+        "home cards": reading.cards_query([1, 2, 3]),
+        "section": reading.section_listing(section).values_list(*card)[0:21],
+        "article": reading.story_query("story-1"),
+        "article, kept": reading.stamp_query("story-1"),
+        "tag": reading.tag_listing(Tag(pk=1)).values_list(*card)[0:21],
+        "person, bylines": reading.linked_listing(Authorship, Person(pk=1)).values_list(*card)[0:21],
+        "person, mentions": reading.linked_listing(Mention, Person(pk=1)).values_list(*card)[0:21],
         "read-more lookup": Article.objects.filter(headline_key__in=["a headline"]),
         "news sitemap": published.filter(published_at__gte=timezone.now()).order_by("-published_at")[:1000],
     }
@@ -67,7 +67,7 @@ def test_home_cards_are_fetched_by_primary_key_not_by_walking_the_published_inde
     if connection.vendor != "sqlite":
         # PostgreSQL plans a tiny test table by whatever is cheapest there; its hot-query check is above.
         pytest.skip("the walk of the published index was SQLite's plan")
-    text = plan(reading._cards(3).build(k0=1, k1=2, k2=3))
+    text = plan(reading.cards_query([1, 2, 3]))
     assert "PRIMARY KEY" in text and "article_status_pub_idx" not in text, text
 
 
@@ -155,15 +155,13 @@ def test_a_storys_parts_are_read_through_its_key_without_sorting_by_the_story():
     # Child rows were ordered by "article", which sorts by the story's own ordering: every byline,
     # mention, link and correction query joined the stories' table only to sort by a constant.
     parts = {
-        "bylines, mentions and tags": (
-            reading.NAMES,
-            ["articles_authorship", "articles_mention", "articles_taggedarticle"],
-        ),
-        "links": (reading.LINKS, ["articles_relatedlink"]),
-        "corrections": (reading.CORRECTIONS, ["articles_correction"]),
+        "bylines": (reading.byline_rows().filter(article__in=[1, 2]), ["articles_authorship"]),
+        "mentions": (reading.mention_rows().filter(article__in=[1, 2]), ["articles_mention"]),
+        "tags": (reading.tagging_rows().filter(content_object__in=[1, 2]), ["articles_taggedarticle"]),
+        "links": (reading.link_rows().filter(article__in=[1, 2]), ["articles_relatedlink"]),
+        "corrections": (Correction.objects.filter(article__in=[1, 2]), ["articles_correction"]),
     }
-    for name, (query, tables) in parts.items():
-        queryset = query.build(article=1)
+    for name, (queryset, tables) in parts.items():
         sql = str(queryset.query)
         assert 'ORDER BY "articles_article"' not in sql, (name, sql)
         text = plan(queryset)
