@@ -180,7 +180,7 @@ class IncomingFileDescriptor:
 
     A file name (a row read from the database or a fixture) names a file already in storage; a File
     object (an upload from the desk, a file code makes) is new, and is stored when the row is saved.
-    The new one is kept as ``incoming_<field name>``; storing it assigns its stored name, which clears it.
+    The new one is kept as ``incoming_<field name>`` until then (PictureField.pre_save clears it).
     """
 
     def __init__(self, field):
@@ -204,6 +204,12 @@ class PictureField(models.ImageField):
     """An ImageField whose model can tell a newly assigned file from the one in storage."""
 
     descriptor_class = IncomingFileDescriptor
+
+    def pre_save(self, model_instance, add):
+        stored = super().pre_save(model_instance, add)
+        # Django has stored any new file by now; the field holds the stored one.
+        setattr(model_instance, f"incoming_{self.attname}", None)
+        return stored
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
