@@ -271,7 +271,7 @@ class Image(models.Model):
         return self.caption[:80] or self.alt_text[:80] or self.key
 
     def save(self, *args, **kwargs):
-        upload = getattr(self, "incoming_file", None)
+        upload = getattr(self, "incoming_file", None) if self.file else None
         if upload is not None:
             kind, _width, _height = images.inspect(upload)
             self.file, self.renditions = images.store(upload, kind, self.key, self.file.storage)
@@ -293,7 +293,7 @@ class Image(models.Model):
         return (self.key,)
 
     def clean(self):
-        upload = getattr(self, "incoming_file", None)
+        upload = getattr(self, "incoming_file", None) if self.file else None
         if upload is not None:
             try:
                 images.inspect(upload)
