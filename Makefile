@@ -10,7 +10,7 @@ SEED_BUILD := fixtures/wire/000_ff7aa41f6574f300.txt --output $(SEED_FIXTURES) \
 	--section news/middle-east --section-name news=News --section-name "news/middle-east=Middle East" \
 	--published-at 2025-07-25T10:00:00Z
 
-.PHONY: run test lint format check fixtures fixtures-check setup serve bench clean
+.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,23 @@ bench: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+
+# The suite on Django 6.1 with Python 3.13, in a venv of its own: requirements.txt picks Django by the
+# Python version. Python 3.13 comes from pyenv (~/.pyenv/versions/3.13.*) or python3.13 on PATH.
+PYTHON313 ?= $(firstword $(sort $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13)) $(shell command -v python3.13))
+VENV313 ?= .venv-py313
+
+$(VENV313)/.installed: requirements.txt requirements-dev.txt
+	@test -n "$(PYTHON313)" && "$(PYTHON313)" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' || { \
+		echo "Python 3.13 not found: install it with pyenv (pyenv install 3.13) or put python3.13 on PATH," \
+			"or name it: make test-django61 PYTHON313=/path/to/python3.13" >&2; exit 1; }
+	test -x $(VENV313)/bin/python || "$(PYTHON313)" -m venv $(VENV313)
+	$(VENV313)/bin/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+test-django61: $(VENV313)/.installed
+	$(VENV313)/bin/python -c 'import django; assert django.VERSION[:2] == (6, 1), django.get_version()'
+	$(VENV313)/bin/python -m pytest
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

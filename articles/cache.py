@@ -24,6 +24,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import set_response_etag
@@ -171,9 +172,11 @@ def single_chunk(response):
     """Join a response body written in many pieces into one.
 
     Feeds are written in thousands of small pieces and a WSGI server sends each with its own write:
-    a cached feed ran at a tenth of a cached page's speed until its body was joined.
+    a cached feed ran at a tenth of a cached page's speed until its body was joined. Reading
+    ``content`` joins the pieces and assigning it stores them as one; a body already in one piece
+    is handed back as it is.
     """
-    if not response.streaming and len(getattr(response, "_container", ())) > 1:
+    if isinstance(response, HttpResponse):
         response.content = response.content
     return response
 

@@ -6,8 +6,10 @@ import uuid
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -174,6 +176,48 @@ class Section(models.Model):
         return list(reversed(chain))
 
 
+class IncomingFileDescriptor:
+    """Django's descriptor for an image field that also keeps a file just assigned, until it is stored.
+
+    A file name (a row read from the database or a fixture) names a file already in storage; a File
+    object (an upload from the desk, a file code makes) is new, and is stored when the row is saved.
+    The new one is kept as ``incoming_<field name>`` until then (PictureField.pre_save clears it).
+    """
+
+    def __init__(self, field):
+        self.django = models.ImageField.descriptor_class(field)
+        self.attname = field.attname
+        self.incoming = f"incoming_{field.attname}"
+
+    def __get__(self, instance, cls=None):
+        return self.django.__get__(instance, cls)
+
+    def __set__(self, instance, value):
+        # Model.full_clean() reads each field and assigns the value back: that is no new file.
+        unchanged = value is vars(instance).get(self.attname)
+        self.django.__set__(instance, value)
+        if not unchanged:
+            new = isinstance(value, File) and not isinstance(value, FieldFile)
+            setattr(instance, self.incoming, value if new else None)
+
+
+class PictureField(models.ImageField):
+    """An ImageField whose model can tell a newly assigned file from the one in storage."""
+
+    descriptor_class = IncomingFileDescriptor
+
+    def pre_save(self, model_instance, add):
+        stored = super().pre_save(model_instance, add)
+        # Django has stored any new file by now; the field holds the stored one.
+        setattr(model_instance, f"incoming_{self.attname}", None)
+        return stored
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        # Migrations see Django's own ImageField: the column and its options are the same.
+        return name, "django.db.models.ImageField", args, kwargs
+
+
 class ImageManager(models.Manager):
     def get_by_natural_key(self, key):
         return natural_keys.find(self, key, key=key)
@@ -187,7 +231,7 @@ class Image(models.Model):
         editable=False,
         help_text="A stable identifier used when images travel between databases.",
     )
-    file = models.ImageField(
+    file = PictureField(
         upload_to="images/%Y/%m/",
         blank=True,
         width_field="width",
@@ -230,7 +274,7 @@ class Image(models.Model):
         return self.caption[:80] or self.alt_text[:80] or self.key
 
     def save(self, *args, **kwargs):
-        upload = self.file.file if self.file and not self.file._committed else None
+        upload = getattr(self, "incoming_file", None) if self.file else None
         if upload is not None:
             kind, _width, _height = images.inspect(upload)
             self.file, self.renditions = images.store(upload, kind, self.key, self.file.storage)
@@ -252,9 +296,10 @@ class Image(models.Model):
         return (self.key,)
 
     def clean(self):
-        if self.file and not self.file._committed:
+        upload = getattr(self, "incoming_file", None) if self.file else None
+        if upload is not None:
             try:
-                images.inspect(self.file.file)
+                images.inspect(upload)
             except ValidationError as error:
                 raise ValidationError({"file": error.messages}) from None
 

@@ -3,6 +3,7 @@
 import re
 
 from django.db import connection
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -33,9 +34,11 @@ def search(queryset, query):
         return queryset.none()
     if connection.vendor == "postgresql":
         text = " ".join(terms)
+        # A boolean expression filters as the WHERE condition itself, the form the GIN index answers.
+        matches = RawSQL(f"{POSTGRES_VECTOR} @@ plainto_tsquery('english', %s)", [text], output_field=BooleanField())
         return (
             queryset.annotate(rank=RawSQL(f"ts_rank({POSTGRES_VECTOR}, plainto_tsquery('english', %s))", [text]))
-            .extra(where=[f"{POSTGRES_VECTOR} @@ plainto_tsquery('english', %s)"], params=[text])
+            .filter(matches)
             .order_by("-rank", "-published_at")
         )
     # FTS5: each word as a quoted string (no operators from readers), the last one as a prefix.

@@ -97,7 +97,7 @@ def test_broken_fixture_fails_clearly_and_changes_nothing(tmp_path, kind):
 
 
 def test_an_empty_fixture_file_is_an_error_not_a_silent_success(tmp_path):
-    path = tmp_path / "empty.json"
+    path = tmp_path / "blank.json"
     path.write_bytes(b"")
     before = full_dump()
     with pytest.raises(CommandError, match="empty"):

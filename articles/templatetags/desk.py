@@ -4,7 +4,7 @@ import copy
 
 from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
-from django.contrib.admin.templatetags.base import InclusionAdminNode
+from django.template.loader import render_to_string
 
 from articles.desk_search import IndexedPeriods
 
@@ -18,8 +18,14 @@ def indexed_date_hierarchy(cl):
     return date_hierarchy(indexed)
 
 
-@register.tag(name="desk_date_hierarchy")
-def desk_date_hierarchy_tag(parser, token):
-    return InclusionAdminNode(
-        parser, token, func=indexed_date_hierarchy, template_name="date_hierarchy.html", takes_context=False
-    )
+@register.simple_tag(takes_context=True)
+def desk_date_hierarchy(context, cl):
+    """Render the admin's date drill-down for the changelist, from the same templates the admin's own tag uses."""
+    opts = context["opts"]
+    # A project may override the template for one model, one app or the whole admin, as with Django's tag.
+    names = [
+        f"admin/{opts.app_label.lower()}/{opts.model_name}/date_hierarchy.html",
+        f"admin/{opts.app_label.lower()}/date_hierarchy.html",
+        "admin/date_hierarchy.html",
+    ]
+    return render_to_string(names, indexed_date_hierarchy(cl))
