@@ -26,7 +26,8 @@ from reversion.models import Version
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 
-from articles import desk_revisions, desk_search, diffing, limits, publishing, softlock
+from articles import desk_revisions, desk_search, diffing, publishing, softlock
+from articles.core import limits
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -71,7 +72,7 @@ def count_of(rows):
 
 
 class DrillDownWithinBounds:
-    """The date drill-down of a list: an address naming a year outside articles.limits is a bad lookup.
+    """The date drill-down of a list: an address naming a year outside articles.core.limits is a bad lookup.
 
     Django works out the year after the one asked for, which overflows for 9999.
     """

@@ -8,8 +8,9 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from articles import models, natural_keys, reimport
+        from articles import models, reimport
         from articles.cache import connect_invalidation
+        from articles.core import natural_keys
 
         connect_invalidation()
         # The rows fixtures refer to by natural key, remembered as a load saves them.

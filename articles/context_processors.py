@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 from articles import reading
-from articles.urlcache import site_urls
+from articles.core.urlcache import site_urls
 
 
 def site(request):

@@ -11,7 +11,7 @@ from django.db.models import F, Func, IntegerField, Min, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from articles import limits
+from articles.core import limits
 from articles.search import POSTGRES_VECTOR, words
 
 
@@ -80,7 +80,7 @@ def _period_start(moment, kind):
 
 
 def within_bounds(queryset, field):
-    """Return the rows whose time lies within articles.limits: a time outside them overflows date arithmetic."""
+    """Return the rows whose time lies within articles.core.limits: a time outside them overflows date arithmetic."""
     return queryset.filter(**{f"{field}__range": (limits.EARLIEST, limits.LATEST)})
 
 

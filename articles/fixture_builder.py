@@ -10,11 +10,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles import limits, provenance
-from articles.sanitize import clean_html
-from articles.text import ascii_slug, search_url, title_key
-from articles.timefmt import iso_utc
-from articles.weburl import checked_url
+from articles import provenance
+from articles.core import limits
+from articles.core.sanitize import clean_html
+from articles.core.text import ascii_slug, search_url, title_key
+from articles.core.timefmt import iso_utc
+from articles.core.weburl import checked_url
 from articles.wire import Block, WireArticle, WireError
 
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")

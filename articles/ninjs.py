@@ -18,8 +18,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from taggit.models import Tag
 
-from articles import limits, provenance, reimport
-from articles.limits import TimeOutOfRange, check_moment
+from articles import provenance, reimport
+from articles.core import limits
+from articles.core.limits import TimeOutOfRange, check_moment
+from articles.core.sanitize import clean_html
+from articles.core.text import ascii_slug, search_url, title_key
+from articles.core.timefmt import iso_utc
+from articles.core.weburl import UnsafeURL, checked_url, is_safe_url
 from articles.models import (
     Article,
     Authorship,
@@ -31,10 +36,6 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from articles.sanitize import clean_html
-from articles.text import ascii_slug, search_url, title_key
-from articles.timefmt import iso_utc
-from articles.weburl import UnsafeURL, checked_url, is_safe_url
 
 NINJS_VERSION = "3.1"
 NINJS_SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -168,7 +169,7 @@ def _join(names):
 # --- import --------------------------------------------------------------------------------------
 #
 # Everything an item brings is checked with the desk's own rules (the model fields' validators,
-# full_clean(), Section.clean(), the time bounds of articles/limits.py, articles/weburl.py for addresses)
+# full_clean(), Section.clean(), the time bounds of articles/core/limits.py, articles/core/weburl.py for addresses)
 # before anything is written, and every refusal names the item. An item may update only a story an
 # earlier import of the same uri created, never one written here; what the desk changed on it since is
 # kept (articles/reimport.py).

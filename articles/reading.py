@@ -18,6 +18,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.cache import content_version, seconds_until_next_change
+from articles.core.text import title_key
+from articles.core.urlcache import fast_reverse
 from articles.models import (
     CARD_FIELDS,
     Article,
@@ -32,8 +34,6 @@ from articles.models import (
     public_q,
 )
 from articles.rendering import story_body
-from articles.text import title_key
-from articles.urlcache import fast_reverse
 
 
 def byline_rows():

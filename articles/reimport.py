@@ -24,7 +24,9 @@ import reversion
 from django.db.models import DateTimeField, FileField
 from django.db.models.signals import post_save, pre_save
 
-from articles import fixture_builder, natural_keys, provenance
+from articles import fixture_builder, provenance
+from articles.core import natural_keys
+from articles.core.text import title_key
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -37,7 +39,6 @@ from articles.models import (
     TaggedArticle,
     now_ms,
 )
-from articles.text import title_key
 
 # The fields an import owns, per model (the fixture builder digests the same ones); every other field of a
 # row already stored stays as it is: a story's status, creator and version above all.

@@ -7,7 +7,7 @@ from html import escape
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles.sanitize import clean_html
+from articles.core.sanitize import clean_html
 
 VOID_TAGS = {"br", "hr", "img", "wbr"}
 

@@ -20,9 +20,9 @@ from taggit.models import Tag
 
 from articles import reading
 from articles.cache import reads_query
+from articles.core.timefmt import machine_time
 from articles.models import Article, Person, Section, article_path
 from articles.pagination import page_number
-from articles.templatetags.newsroom import machine_time
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000

@@ -7,9 +7,8 @@ from django.conf import settings
 from django.utils.html import strip_tags
 
 from articles import share_card
-from articles.templatetags.newsroom import machine_time
-from articles.timefmt import iso_utc
-from articles.urlcache import fast_reverse, site_urls
+from articles.core.timefmt import iso_utc, machine_time
+from articles.core.urlcache import fast_reverse, site_urls
 
 HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
 LOGO_SIZE = (600, 60)  # of urlcache.ASSETS["logo"]

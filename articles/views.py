@@ -17,14 +17,14 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import reading, search, security, share_card, structured_data
 from articles.cache import reads_query
-from articles.limits import year_in_range
+from articles.core.limits import year_in_range
+from articles.core.urlcache import fast_reverse
 from articles.models import (
     Article,
     ArticleRedirect,
     Correction,
 )
 from articles.pagination import slice_page
-from articles.urlcache import fast_reverse
 
 
 class PublishedArticlesMixin:

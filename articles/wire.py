@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-from articles.limits import HEADLINE_MAX_LENGTH
+from articles.core.limits import HEADLINE_MAX_LENGTH
 
 MAX_INPUT_BYTES = 2_000_000
 

@@ -259,7 +259,7 @@ def test_a_folder_of_wire_files_becomes_one_fixture_that_links_stories(tmp_path,
 
 
 def test_loading_a_fixture_writes_no_unsanitized_html(seed):
-    from articles.sanitize import clean_html
+    from articles.core.sanitize import clean_html
 
     assert clean_html(seed.body) == seed.body
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.limits import HEADLINE_MAX_LENGTH
+from articles.core.limits import HEADLINE_MAX_LENGTH
 from articles.wire import (
     MAX_INPUT_BYTES,
     Block,

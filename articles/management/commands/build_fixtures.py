@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
 from articles import fixture_builder, wire
-from articles.progress import ProgressBar
+from articles.core.progress import ProgressBar
 
 
 def _moment(value):

@@ -8,8 +8,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from taggit.models import Tag
 
+from articles.core.limits import HEADLINE_MAX_LENGTH
+from articles.core.progress import ProgressBar
+from articles.core.text import title_key
 from articles.dbstats import refresh_statistics
-from articles.limits import HEADLINE_MAX_LENGTH
 from articles.models import (
     Article,
     Authorship,
@@ -21,8 +23,6 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
-from articles.progress import ProgressBar
-from articles.text import title_key
 
 SECTIONS = [
     ("news", "News", None),

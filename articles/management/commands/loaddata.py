@@ -17,8 +17,9 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, transaction
 
-from articles import fixture_formats, natural_keys, reimport
+from articles import fixture_formats, reimport
 from articles.cache import one_bump_after
+from articles.core import natural_keys
 from articles.dbstats import refresh_statistics
 
 RACE_RETRIES = 3

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.utils.text import slugify
 
-from articles.limits import TITLE_KEY_MAX_LENGTH
+from articles.core.limits import TITLE_KEY_MAX_LENGTH
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 

@@ -2,7 +2,7 @@
 
 import nh3
 
-from articles.weburl import is_safe_url
+from articles.core.weburl import is_safe_url
 
 ALLOWED_TAGS = {
     "a",
