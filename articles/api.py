@@ -8,8 +8,8 @@ from django.views.decorators.http import require_GET
 
 from articles import security
 from articles.cache import reads_query
+from articles.interchange.ninjs import to_ninjs
 from articles.models import Article
-from articles.ninjs import to_ninjs
 
 PAGE_SIZE = 50
 NINJS_TYPE = "application/ninjs+json"

@@ -164,9 +164,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The formats loaddata reads fixtures in: Django's own, checked while the project's loaddata runs
 # (empty or non-UTF-8 files, references to rows that exist nowhere, over-long text, repeated rows).
-SERIALIZATION_MODULES = {name: f"articles.fixture_formats.{name}" for name in ("json", "jsonl", "xml")}
+SERIALIZATION_MODULES = {name: f"articles.interchange.fixture_formats.{name}" for name in ("json", "jsonl", "xml")}
 if importlib.util.find_spec("yaml"):
-    SERIALIZATION_MODULES["yaml"] = "articles.fixture_formats.yaml"
+    SERIALIZATION_MODULES["yaml"] = "articles.interchange.fixture_formats.yaml"
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 

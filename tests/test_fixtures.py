@@ -336,7 +336,7 @@ def test_load_seed_fills_a_new_database_and_never_overwrites_edits(db):
     call_command("load_seed", stdout=out)
     assert "already holds 1 story;" in out.getvalue()
     assert Article.objects.get().headline == "Edited by the desk"
-    # Forced, it loads again, and what the desk changed still stands (articles/reimport.py).
+    # Forced, it loads again, and what the desk changed still stands (articles/interchange/reimport.py).
     call_command("load_seed", "--force", stdout=out)
     assert Article.objects.get().headline == "Edited by the desk"
     assert "Kept the desk's headline on story “Edited by the desk”" in out.getvalue()

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.core.limits import HEADLINE_MAX_LENGTH
-from articles.wire import (
+from articles.interchange.wire import (
     MAX_INPUT_BYTES,
     Block,
     Byline,

@@ -7,7 +7,7 @@ its column (SQLite would store it without complaint). The fixture formats check 
 each file (articles/fixture_formats, through the documented ``SERIALIZATION_MODULES`` setting).
 
 Rows already in the database keep what the desk changed: a story's status and version are never taken
-from a fixture, and a field or list the desk edited stays as it is (articles/reimport.py, through the
+from a fixture, and a field or list the desk edited stays as it is (articles/interchange/reimport.py, through the
 documented ``pre_save`` signal with ``raw=True``). The command prints what it kept and what it changed.
 """
 
@@ -17,10 +17,10 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, transaction
 
-from articles import fixture_formats, reimport
 from articles.cache import one_bump_after
 from articles.core import natural_keys
 from articles.dbstats import refresh_statistics
+from articles.interchange import fixture_formats, reimport
 
 RACE_RETRIES = 3
 
@@ -40,8 +40,9 @@ class Command(loaddata.Command):
             try:
                 # The version is bumped once, after the load has committed (or failed); rows found by
                 # natural key are fetched once per attempt, and forgotten if the attempt rolls back.
-                # Stories, people and pictures already stored keep what the desk changed (articles/reimport.py);
-                # the stories' lists and revisions are completed in the same transaction as the load.
+                # Stories, people and pictures already stored keep what the desk changed
+                # (articles/interchange/reimport.py); the stories' lists and revisions are completed in the
+                # same transaction as the load.
                 with (
                     one_bump_after(),
                     natural_keys.remembering(),

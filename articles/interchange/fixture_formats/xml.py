@@ -2,7 +2,7 @@
 
 from django.core.serializers import xml_serializer
 
-from articles.fixture_formats import checked
+from articles.interchange.fixture_formats import checked
 
 Serializer = xml_serializer.Serializer
 Deserializer = checked(xml_serializer.Deserializer)

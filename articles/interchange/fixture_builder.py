@@ -10,13 +10,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from articles import provenance
 from articles.core import limits
 from articles.core.sanitize import clean_html
 from articles.core.text import ascii_slug, search_url, title_key
 from articles.core.timefmt import iso_utc
 from articles.core.weburl import checked_url
-from articles.wire import Block, WireArticle, WireError
+from articles.interchange import provenance
+from articles.interchange.wire import Block, WireArticle, WireError
 
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")
 
@@ -100,7 +100,7 @@ def section_rows(options: BuildOptions) -> list[dict]:
     return rows
 
 
-# The fields of each row whose values the import record digests (articles/reimport.py OWNED says why).
+# The fields of each row whose values the import record digests (articles/interchange/reimport.py OWNED says why).
 ARTICLE_OWNED = (
     "headline",
     "slug",

@@ -2,7 +2,7 @@
 
 from django.core.serializers import jsonl
 
-from articles.fixture_formats import checked
+from articles.interchange.fixture_formats import checked
 
 Serializer = jsonl.Serializer
 Deserializer = checked(jsonl.Deserializer)

@@ -2,7 +2,7 @@
 
 from django.core.serializers import json
 
-from articles.fixture_formats import checked
+from articles.interchange.fixture_formats import checked
 
 Serializer = json.Serializer
 Deserializer = checked(json.Deserializer)

@@ -24,9 +24,9 @@ import reversion
 from django.db.models import DateTimeField, FileField
 from django.db.models.signals import post_save, pre_save
 
-from articles import fixture_builder, provenance
 from articles.core import natural_keys
 from articles.core.text import title_key
+from articles.interchange import fixture_builder, provenance
 from articles.models import (
     Article,
     ArticleRedirect,

@@ -2,7 +2,7 @@
 
 from django.core.serializers import pyyaml
 
-from articles.fixture_formats import checked
+from articles.interchange.fixture_formats import checked
 
 Serializer = pyyaml.Serializer
 Deserializer = checked(pyyaml.Deserializer)

@@ -18,13 +18,13 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from taggit.models import Tag
 
-from articles import provenance, reimport
 from articles.core import limits
 from articles.core.limits import TimeOutOfRange, check_moment
 from articles.core.sanitize import clean_html
 from articles.core.text import ascii_slug, search_url, title_key
 from articles.core.timefmt import iso_utc
 from articles.core.weburl import UnsafeURL, checked_url, is_safe_url
+from articles.interchange import provenance, reimport
 from articles.models import (
     Article,
     Authorship,
@@ -172,7 +172,7 @@ def _join(names):
 # full_clean(), Section.clean(), the time bounds of articles/core/limits.py, articles/core/weburl.py for addresses)
 # before anything is written, and every refusal names the item. An item may update only a story an
 # earlier import of the same uri created, never one written here; what the desk changed on it since is
-# kept (articles/reimport.py).
+# kept (articles/interchange/reimport.py).
 
 MAX_VERSION = 2_147_483_647  # the largest version every supported database stores
 
