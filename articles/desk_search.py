@@ -12,7 +12,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles.core import limits
-from articles.search import POSTGRES_VECTOR, words
+from articles.reader.search import POSTGRES_VECTOR, words
 
 
 def _text_matches(word):

@@ -3,7 +3,7 @@
 import difflib
 from dataclasses import dataclass
 
-from articles.rendering import split_blocks
+from articles.reader.rendering import split_blocks
 
 
 @dataclass(frozen=True)

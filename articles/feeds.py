@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from articles import reading
 from articles.models import Article, Section
+from articles.reader import reading
 
 FEED_LENGTH = 30
 

@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from taggit.models import Tag
 
 from articles.models import Article, Image, Mention, Person, RelatedLink, Section, TaggedArticle
-from articles.rendering import split_blocks
+from articles.reader.rendering import split_blocks
 from tests.conftest import REPO, SEED_FIXTURE
 
 SEED_SOURCE = REPO / "fixtures" / "wire" / "000_ff7aa41f6574f300.txt"

@@ -101,7 +101,7 @@ def sanitized(html):
 @register.filter
 def highlight(text, query):
     """Return text escaped, with the words of the reader's search query marked."""
-    from articles.search import highlight as mark
+    from articles.reader.search import highlight as mark
 
     return mark(text or "", query or "")
 
@@ -156,7 +156,7 @@ class _CardWriter:
     """Write the cards of one list; a section's link and a month's name are made once per list, not per card."""
 
     def __init__(self, level, query):
-        from articles.search import highlight
+        from articles.reader.search import highlight
 
         self.level = level
         self.text = (lambda value: highlight(value, query)) if query else escape

@@ -33,7 +33,7 @@ from articles.models import (
     is_public,
     public_q,
 )
-from articles.rendering import story_body
+from articles.reader.rendering import story_body
 
 
 def byline_rows():

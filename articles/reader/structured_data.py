@@ -6,9 +6,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.utils.html import strip_tags
 
-from articles import share_card
 from articles.core.timefmt import iso_utc, machine_time
 from articles.core.urlcache import fast_reverse, site_urls
+from articles.reader import share_card
 
 HEADLINE_LIMIT = 110  # what search engines show of a NewsArticle headline
 LOGO_SIZE = (600, 60)  # of urlcache.ASSETS["logo"]

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from articles import reading
 from articles.core.urlcache import site_urls
+from articles.reader import reading
 
 
 def site(request):

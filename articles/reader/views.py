@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import reading, search, security, share_card, structured_data
+from articles import security
 from articles.cache import reads_query
 from articles.core.limits import year_in_range
 from articles.core.urlcache import fast_reverse
@@ -24,7 +24,8 @@ from articles.models import (
     ArticleRedirect,
     Correction,
 )
-from articles.pagination import slice_page
+from articles.reader import reading, search, share_card, structured_data
+from articles.reader.pagination import slice_page
 
 
 class PublishedArticlesMixin:
