@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import api, feeds
+from articles.distribution import api, feeds
 from articles.reader import views
 
 app_name = "articles"

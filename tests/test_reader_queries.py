@@ -162,8 +162,8 @@ PRIVATE_DJANGO = re.compile(
 READER_MODULES = (
     "reader/reading.py",
     "reader/views.py",
-    "feeds.py",
-    "sitemaps.py",
+    "distribution/feeds.py",
+    "distribution/sitemaps.py",
     "reader/structured_data.py",
     "reader/rendering.py",
     "templatetags/newsroom.py",
