@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The desk in the editor's own time zone (readers' pages stay in TIME_ZONE).
-    "articles.desk_timezone.DeskTimezoneMiddleware",
+    "articles.desk.timezone.DeskTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "articles.security.PolicyHeadersMiddleware",

@@ -246,7 +246,7 @@ def loading():
     """Gather, for one fixture load, what finish() needs; raw saves outside a load are not imports.
 
     django-reversion restores a revision through raw saves too: a restore is the desk's own act, and
-    the desk's rules for it (articles/desk_revisions.py) apply instead of an import's.
+    the desk's rules for it (articles/desk/revisions.py) apply instead of an import's.
     """
     token = _load.set(Load())
     try:

@@ -26,8 +26,8 @@ from reversion.models import Version
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 
-from articles import desk_revisions, desk_search, diffing, publishing, softlock
 from articles.core import limits
+from articles.desk import diffing, publishing, revisions, search, softlock
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -353,7 +353,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        return desk_search.search_stories(queryset, search_term), False
+        return search.search_stories(queryset, search_term), False
 
     def view_on_site(self, obj):
         """The story's public address once it is public; until then its preview, which staff can open."""
@@ -385,7 +385,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
         return admin.ModelAdmin.changelist_view(self, request, context)
 
-    # Who may do what: the rules live in articles.publishing.
+    # Who may do what: the rules live in articles.desk.publishing.
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
@@ -494,7 +494,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         if getattr(request, "desk_restoring", False):
-            return [*fields, *desk_revisions.LIVE_FIELDS]
+            return [*fields, *revisions.LIVE_FIELDS]
         return fields
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
@@ -554,15 +554,15 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         What the revision brings back is written in a transaction, so that the form shows it; a GET, or a
         POST the form refuses, rolls it all back.
         """
-        parts = desk_revisions.own_parts(version.revision, story_pk, with_corrections=not restoring)
+        parts = revisions.own_parts(version.revision, story_pk, with_corrections=not restoring)
         request.desk_restoring = restoring
         when = local(version.revision.date_created)
         try:
             with transaction.atomic():
                 if restoring:
-                    desk_revisions.restore(version, parts, story_pk=story_pk)
+                    revisions.restore(version, parts, story_pk=story_pk)
                 else:
-                    desk_revisions.recover(version, parts)
+                    revisions.recover(version, parts)
                 with self.create_revision(request):
                     response = self.changeform_view(request, quote(str(story_pk)), request.path, context)
                     if request.method == "POST" and response.status_code == 302:
