@@ -9,9 +9,9 @@ class ArticlesConfig(AppConfig):
         from taggit.models import Tag
 
         from articles import models
-        from articles.cache import connect_invalidation
         from articles.core import natural_keys
         from articles.interchange import reimport
+        from articles.platform.cache import connect_invalidation
 
         connect_invalidation()
         # The rows fixtures refer to by natural key, remembered as a load saves them.

@@ -56,9 +56,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.resilience.DatabaseUnavailableMiddleware",
+    "articles.platform.resilience.DatabaseUnavailableMiddleware",
     # Anonymous readers' pages come from here; everything inside it runs only on a miss.
-    "articles.cache.PageCacheMiddleware",
+    "articles.platform.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "articles.desk.timezone.DeskTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.security.PolicyHeadersMiddleware",
+    "articles.platform.security.PolicyHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -117,7 +117,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis backend, degrading to "no cache" while Redis is unreachable.
-            "BACKEND": "articles.resilience.TolerantRedisCache",
+            "BACKEND": "articles.platform.resilience.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -223,13 +223,13 @@ if TRUSTED_PROXY_HOPS > 0:
 
 # Desk logins (django-axes) are paused for a while after repeated failures, counted two ways: for one
 # username from one address, and for one address across all usernames (password spraying). The address
-# is the real client's (articles.security.client_address), never one a proxy shares with everyone.
+# is the real client's (articles.platform.security.client_address), never one a proxy shares with everyone.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "articles.security.LoginLockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "articles.security.client_address"
+AXES_HANDLER = "articles.platform.security.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.platform.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 

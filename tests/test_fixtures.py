@@ -116,7 +116,7 @@ def test_a_load_fetches_each_story_it_refers_to_once(db):
 
 
 def test_a_load_bumps_the_content_version_once_after_loading(db, monkeypatch):
-    from articles import cache as page_cache
+    from articles.platform import cache as page_cache
 
     before = page_cache.content_version()
     seen = []

@@ -6,10 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from articles import security
-from articles.cache import reads_query
 from articles.interchange.ninjs import to_ninjs
 from articles.models import Article
+from articles.platform import security
+from articles.platform.cache import reads_query
 
 PAGE_SIZE = 50
 NINJS_TYPE = "application/ninjs+json"

@@ -18,9 +18,9 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.cache import reads_query
 from articles.core.timefmt import machine_time
 from articles.models import Article, Person, Section, article_path
+from articles.platform.cache import reads_query
 from articles.reader import reading
 from articles.reader.pagination import page_number
 

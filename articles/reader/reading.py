@@ -3,7 +3,7 @@
 Every list starts from Article.objects.published() and every name or tag page from public_q(): the one
 definition of what readers may see. Lists read values_list() rows into small cards; a story's parts
 come through Prefetch objects defined here once, which the feeds use too. A story with its page, list
-rows and section lookups are kept under the content version (articles/cache.py), so no write is missed.
+rows and section lookups are kept under the content version (articles/platform/cache.py), so no write is missed.
 """
 
 import datetime
@@ -17,7 +17,6 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_obj
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.cache import content_version, seconds_until_next_change
 from articles.core.text import title_key
 from articles.core.urlcache import fast_reverse
 from articles.models import (
@@ -33,6 +32,7 @@ from articles.models import (
     is_public,
     public_q,
 )
+from articles.platform.cache import content_version, seconds_until_next_change
 from articles.reader.rendering import story_body
 
 

@@ -15,8 +15,6 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import security
-from articles.cache import reads_query
 from articles.core.limits import year_in_range
 from articles.core.urlcache import fast_reverse
 from articles.models import (
@@ -24,6 +22,8 @@ from articles.models import (
     ArticleRedirect,
     Correction,
 )
+from articles.platform import security
+from articles.platform.cache import reads_query
 from articles.reader import reading, search, share_card, structured_data
 from articles.reader.pagination import slice_page
 
@@ -32,7 +32,7 @@ class PublishedArticlesMixin:
     """Start every public query from the published articles, with what the cards show."""
 
     paginate_by = 20
-    # The query parameters the page reads; the page cache ignores any others (articles/cache.py).
+    # The query parameters the page reads; the page cache ignores any others (articles/platform/cache.py).
     cache_query_parameters = ("page",)
 
     def published_articles(self):

@@ -11,7 +11,6 @@ from taggit.models import Tag
 from articles.core.limits import HEADLINE_MAX_LENGTH
 from articles.core.progress import ProgressBar
 from articles.core.text import title_key
-from articles.dbstats import refresh_statistics
 from articles.models import (
     Article,
     Authorship,
@@ -23,6 +22,7 @@ from articles.models import (
     Section,
     TaggedArticle,
 )
+from articles.platform.dbstats import refresh_statistics
 
 SECTIONS = [
     ("news", "News", None),

@@ -17,10 +17,10 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, transaction
 
-from articles.cache import one_bump_after
 from articles.core import natural_keys
-from articles.dbstats import refresh_statistics
 from articles.interchange import fixture_formats, reimport
+from articles.platform.cache import one_bump_after
+from articles.platform.dbstats import refresh_statistics
 
 RACE_RETRIES = 3
 
