@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "axes",
     "articles",
 ]
+if not PRODUCTION:
+    # The demo generator, the benchmark and the soak test: development commands a production site leaves out.
+    INSTALLED_APPS.append("articles.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from articles.management.commands.bench import Command as Bench
+from articles.devtools.management.commands.bench import Command as Bench
 from articles.models import Article, Correction, Section
 
 
