@@ -1,4 +1,4 @@
-"""Django's JSON fixture format, checked while loaddata runs (see articles/fixture_formats)."""
+"""Django's JSON fixture format, checked while loaddata runs (see articles/interchange/fixture_formats/)."""
 
 from django.core.serializers import json
 

@@ -1,4 +1,4 @@
-"""Django's JSONL fixture format, checked while loaddata runs (see articles/fixture_formats)."""
+"""Django's JSONL fixture format, checked while loaddata runs (see articles/interchange/fixture_formats/)."""
 
 from django.core.serializers import jsonl
 

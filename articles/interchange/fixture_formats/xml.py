@@ -1,4 +1,4 @@
-"""Django's XML fixture format, checked while loaddata runs (see articles/fixture_formats)."""
+"""Django's XML fixture format, checked while loaddata runs (see articles/interchange/fixture_formats/)."""
 
 from django.core.serializers import xml_serializer
 

@@ -1,4 +1,4 @@
-"""Django's YAML fixture format, checked while loaddata runs (see articles/fixture_formats); needs PyYAML."""
+"""Django's YAML fixture format (needs PyYAML), checked while loaddata runs: see the package's docstring."""
 
 from django.core.serializers import pyyaml
 

@@ -4,7 +4,7 @@ Django's own command already loads inside one transaction. This one also refuses
 named, what it would otherwise load silently or report obscurely: empty files, text that is not
 UTF-8, a natural key given twice in one file, a reference to a row that exists nowhere, and text longer than
 its column (SQLite would store it without complaint). The fixture formats check those as Django reads
-each file (articles/fixture_formats, through the documented ``SERIALIZATION_MODULES`` setting).
+each file (articles/interchange/fixture_formats, through the documented ``SERIALIZATION_MODULES`` setting).
 
 Rows already in the database keep what the desk changed: a story's status and version are never taken
 from a fixture, and a field or list the desk edited stays as it is (articles/interchange/reimport.py, through the
