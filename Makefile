@@ -64,9 +64,11 @@ test-django61: $(VENV313)/.installed
 	$(VENV313)/bin/python -c 'import django; assert django.VERSION[:2] == (6, 1), django.get_version()'
 	$(VENV313)/bin/python -m pytest
 
+# ruff, then the import rules between the app's rooms ([tool.importlinter] in pyproject.toml).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
@@ -83,4 +85,4 @@ fixtures-check: $(VENV)/.installed
 	$(PY) manage.py build_fixtures $(SEED_BUILD) --check
 
 clean:
-	rm -rf staticfiles .pytest_cache .ruff_cache
+	rm -rf staticfiles .pytest_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -8,8 +8,10 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from taggit.models import Tag
 
-        from articles import models, natural_keys, reimport
-        from articles.cache import connect_invalidation
+        from articles import models
+        from articles.core import natural_keys
+        from articles.interchange import reimport
+        from articles.platform.cache import connect_invalidation
 
         connect_invalidation()
         # The rows fixtures refer to by natural key, remembered as a load saves them.

@@ -15,12 +15,12 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles import images, limits, natural_keys
-from articles.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR, TimeOutOfRange, check_moment
-from articles.sanitize import clean_html
-from articles.text import ascii_slug, search_url, title_key
-from articles.urlcache import fast_reverse
-from articles.weburl import UnsafeURL, checked_url, is_safe_url
+from articles.core import images, limits, natural_keys
+from articles.core.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR, TimeOutOfRange, check_moment
+from articles.core.sanitize import clean_html
+from articles.core.text import ascii_slug, search_url, title_key
+from articles.core.urlcache import fast_reverse
+from articles.core.weburl import UnsafeURL, checked_url, is_safe_url
 
 # First path segments the site itself uses; a top-level section may not take them.
 RESERVED_SECTION_SLUGS = frozenset(
@@ -62,7 +62,7 @@ def to_milliseconds(sender, instance, **kwargs):
 
 
 def within_time_bounds(value):
-    """Refuse a story time outside the years of articles.limits, with a message for the desk."""
+    """Refuse a story time outside the years of articles.core.limits, with a message for the desk."""
     try:
         check_moment(value)
     except TimeOutOfRange:
@@ -72,7 +72,7 @@ def within_time_bounds(value):
 
 
 def time_in_bounds(field, name):
-    """Return the constraint that keeps a time column within articles.limits, for rows no form checked."""
+    """Return the constraint that keeps a time column within articles.core.limits, for rows no form checked."""
     return models.CheckConstraint(
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": (EARLIEST, LATEST)}), name=name
     )

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
-from articles import api, feeds, views
+from articles.distribution import api, feeds
+from articles.reader import views
 
 app_name = "articles"
 

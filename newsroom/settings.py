@@ -51,23 +51,26 @@ INSTALLED_APPS = [
     "axes",
     "articles",
 ]
+if not PRODUCTION:
+    # The demo generator, the benchmark and the soak test: development commands a production site leaves out.
+    INSTALLED_APPS.append("articles.devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "articles.resilience.DatabaseUnavailableMiddleware",
+    "articles.platform.resilience.DatabaseUnavailableMiddleware",
     # Anonymous readers' pages come from here; everything inside it runs only on a miss.
-    "articles.cache.PageCacheMiddleware",
+    "articles.platform.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # The desk in the editor's own time zone (readers' pages stay in TIME_ZONE).
-    "articles.desk_timezone.DeskTimezoneMiddleware",
+    "articles.desk.timezone.DeskTimezoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "articles.security.PolicyHeadersMiddleware",
+    "articles.platform.security.PolicyHeadersMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -90,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "articles.context_processors.site",
+                "articles.reader.context_processors.site",
             ],
         },
     },
@@ -117,7 +120,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis backend, degrading to "no cache" while Redis is unreachable.
-            "BACKEND": "articles.resilience.TolerantRedisCache",
+            "BACKEND": "articles.platform.resilience.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -164,9 +167,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The formats loaddata reads fixtures in: Django's own, checked while the project's loaddata runs
 # (empty or non-UTF-8 files, references to rows that exist nowhere, over-long text, repeated rows).
-SERIALIZATION_MODULES = {name: f"articles.fixture_formats.{name}" for name in ("json", "jsonl", "xml")}
+SERIALIZATION_MODULES = {name: f"articles.interchange.fixture_formats.{name}" for name in ("json", "jsonl", "xml")}
 if importlib.util.find_spec("yaml"):
-    SERIALIZATION_MODULES["yaml"] = "articles.fixture_formats.yaml"
+    SERIALIZATION_MODULES["yaml"] = "articles.interchange.fixture_formats.yaml"
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
@@ -223,13 +226,13 @@ if TRUSTED_PROXY_HOPS > 0:
 
 # Desk logins (django-axes) are paused for a while after repeated failures, counted two ways: for one
 # username from one address, and for one address across all usernames (password spraying). The address
-# is the real client's (articles.security.client_address), never one a proxy shares with everyone.
+# is the real client's (articles.platform.security.client_address), never one a proxy shares with everyone.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
 AXES_COOLOFF_TIME = float(os.environ.get("DJANGO_LOGIN_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
-AXES_HANDLER = "articles.security.LoginLockoutHandler"
-AXES_CLIENT_IP_CALLABLE = "articles.security.client_address"
+AXES_HANDLER = "articles.platform.security.LoginLockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "articles.platform.security.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles import sitemaps
+from articles.distribution import sitemaps
 
 admin.site.site_header = f"{settings.NEWSROOM['SITE_NAME']} desk"
 admin.site.site_title = settings.NEWSROOM["SITE_NAME"]

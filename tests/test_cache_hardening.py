@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.urls import get_resolver
 
-from articles import cache as page_cache
+from articles.platform import cache as page_cache
 from tests.conftest import REPO
 from tests.factories import make_article, make_section, make_staff
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import publishing
+from articles.desk import publishing
 from articles.models import Article, Correction, RelatedLink, Section
 from tests.factories import add_author, add_link, make_article, make_person, make_section, make_staff
 

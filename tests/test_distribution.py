@@ -177,7 +177,7 @@ def test_news_sitemap_holds_only_the_last_48_hours_and_is_valid(client, newsroom
 
 
 def test_news_sitemap_stops_at_its_limit(client, monkeypatch):
-    from articles import sitemaps
+    from articles.distribution import sitemaps
 
     monkeypatch.setattr(sitemaps, "NEWS_LIMIT", 3)
     for _ in range(5):
@@ -196,7 +196,7 @@ def test_sitemap_queries_do_not_grow(client, django_assert_num_queries, n):
 
 
 def test_stories_sitemap_pages_list_every_public_story_once_newest_first(client, monkeypatch):
-    from articles import sitemaps
+    from articles.distribution import sitemaps
 
     monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
     now = timezone.now()
@@ -340,7 +340,7 @@ def test_each_published_story_is_valid_ninjs_at_a_stable_address(client, newsroo
 
 
 def test_ninjs_listing_is_paginated_and_valid(client, newsroom, monkeypatch):
-    from articles import api
+    from articles.distribution import api
 
     monkeypatch.setattr(api, "PAGE_SIZE", 1)
     first = client.get("/api/ninjs/").json()

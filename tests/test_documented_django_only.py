@@ -252,10 +252,11 @@ def undocumented_overrides(command):
 
 def test_commands_override_only_what_django_documents_for_commands():
     found = []
-    for path in sorted((APP / "management" / "commands").glob("*.py")):
+    # The app's commands and the development tools' (articles/devtools/management/commands/).
+    for path in sorted(APP.rglob("management/commands/*.py")):
         if path.stem == "__init__":
             continue
-        command = importlib.import_module(f"articles.management.commands.{path.stem}").Command
+        command = importlib.import_module(".".join(path.relative_to(ROOT).with_suffix("").parts)).Command
         for name in undocumented_overrides(command):
             value = vars(command)[name]
             line = inspect.getsourcelines(value)[1] if inspect.isfunction(value) else "?"

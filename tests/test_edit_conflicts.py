@@ -144,7 +144,7 @@ def test_the_note_expires_and_then_the_next_editor_takes_it(two_editors):
 
 
 def test_the_note_lives_about_five_minutes(two_editors, monkeypatch):
-    from articles import softlock
+    from articles.desk import softlock
 
     calls = []
     monkeypatch.setattr(softlock.cache, "set", lambda key, value, timeout: calls.append((key, timeout)))

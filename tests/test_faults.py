@@ -41,7 +41,7 @@ def test_database_outage_gives_a_503_page_and_the_site_recovers_by_itself(client
 def test_cache_outage_serves_pages_uncached(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "articles.resilience.TolerantRedisCache",
+            "BACKEND": "articles.platform.resilience.TolerantRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -11,7 +11,7 @@ import pytest
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 
-from articles import feeds
+from articles.distribution import feeds
 from tests.factories import add_author, make_article, make_image, make_person, make_section
 from tests.test_distribution import png_upload
 

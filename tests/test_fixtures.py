@@ -10,7 +10,7 @@ from django.core.management.base import CommandError
 from taggit.models import Tag
 
 from articles.models import Article, Image, Mention, Person, RelatedLink, Section, TaggedArticle
-from articles.rendering import split_blocks
+from articles.reader.rendering import split_blocks
 from tests.conftest import REPO, SEED_FIXTURE
 
 SEED_SOURCE = REPO / "fixtures" / "wire" / "000_ff7aa41f6574f300.txt"
@@ -116,7 +116,7 @@ def test_a_load_fetches_each_story_it_refers_to_once(db):
 
 
 def test_a_load_bumps_the_content_version_once_after_loading(db, monkeypatch):
-    from articles import cache as page_cache
+    from articles.platform import cache as page_cache
 
     before = page_cache.content_version()
     seen = []
@@ -259,7 +259,7 @@ def test_a_folder_of_wire_files_becomes_one_fixture_that_links_stories(tmp_path,
 
 
 def test_loading_a_fixture_writes_no_unsanitized_html(seed):
-    from articles.sanitize import clean_html
+    from articles.core.sanitize import clean_html
 
     assert clean_html(seed.body) == seed.body
 
@@ -336,7 +336,7 @@ def test_load_seed_fills_a_new_database_and_never_overwrites_edits(db):
     call_command("load_seed", stdout=out)
     assert "already holds 1 story;" in out.getvalue()
     assert Article.objects.get().headline == "Edited by the desk"
-    # Forced, it loads again, and what the desk changed still stands (articles/reimport.py).
+    # Forced, it loads again, and what the desk changed still stands (articles/interchange/reimport.py).
     call_command("load_seed", "--force", stdout=out)
     assert Article.objects.get().headline == "Edited by the desk"
     assert "Kept the desk's headline on story “Edited by the desk”" in out.getvalue()

@@ -8,8 +8,8 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import reading
 from articles.models import Article, Authorship, Correction, Mention, Person
+from articles.reader import reading
 from tests.conftest import SEED_FIXTURE
 from tests.factories import make_article, make_section
 
@@ -74,7 +74,7 @@ def test_home_cards_are_fetched_by_primary_key_not_by_walking_the_published_inde
 def test_postgresql_search_uses_the_full_text_index():
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index is PostgreSQL's; SQLite searches its FTS5 table")
-    from articles.search import search
+    from articles.reader.search import search
 
     section = make_section()
     now = timezone.now()

@@ -1,4 +1,4 @@
-"""Each text field has one length, in articles/limits.py: its column's, and what every import accepts."""
+"""Each text field has one length, in articles/core/limits.py: its column's, and what every import accepts."""
 
 import io
 
@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from django.db import models
 from taggit.models import Tag
 
-from articles import limits
+from articles.core import limits
 from articles.models import Article, Person, RelatedLink, Section
 from tests.test_ninjs_import import item, run
 
@@ -50,7 +50,7 @@ def test_every_text_column_is_as_long_as_its_limit():
         for field in model._meta.get_fields():
             if isinstance(field, models.CharField) and not field.choices:
                 columns[f"{model._meta.label}.{field.name}"] = field.max_length
-    # A new text column shows up here too, and needs its limit in articles/limits.py.
+    # A new text column shows up here too, and needs its limit in articles/core/limits.py.
     assert columns == {column: getattr(limits, name) for column, name in COLUMNS.items()}
 
 

@@ -11,11 +11,11 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from articles.fixture_builder import BuildOptions, Source, build
+from articles.core.sanitize import clean_html
+from articles.core.weburl import is_safe_url
+from articles.interchange.fixture_builder import BuildOptions, Source, build
+from articles.interchange.wire import parse
 from articles.models import RelatedLink
-from articles.sanitize import clean_html
-from articles.weburl import is_safe_url
-from articles.wire import parse
 from tests.conftest import REPO, SEED_FIXTURE
 from tests.factories import add_link, make_article, make_section, make_staff
 

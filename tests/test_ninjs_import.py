@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
+from articles.interchange.ninjs import NinjsError, import_items
 from articles.models import Article, Correction, RelatedLink, Section
-from articles.ninjs import NinjsError, import_items
 from tests.factories import add_author, make_article
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.limits import EARLIEST_YEAR, LATEST_YEAR
+from articles.core.limits import EARLIEST_YEAR, LATEST_YEAR
 from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import cache as page_cache
 from articles.models import Article, Correction
+from articles.platform import cache as page_cache
 from tests.conftest import SEED_FIXTURE
 from tests.factories import make_article, make_section, make_staff
 
@@ -125,7 +125,7 @@ def test_worker_processes_without_a_shared_cache_see_each_others_writes(tmp_path
     # Another process (another gunicorn worker) bumps the version...
     code = (
         "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'newsroom.settings'; django.setup();"
-        "from articles.cache import bump_content_version; bump_content_version()"
+        "from articles.platform.cache import bump_content_version; bump_content_version()"
     )
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env["DJANGO_CONTENT_VERSION_FILE"] = str(version_file)

@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
 
-from articles import structured_data
 from articles.models import Article, Image
+from articles.reader import structured_data
 from tests.factories import make_article, make_image
 
 pytestmark = pytest.mark.django_db

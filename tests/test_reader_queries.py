@@ -1,4 +1,4 @@
-"""The queries behind readers' pages (articles/reading.py): what each returns, and in how many queries."""
+"""The queries behind readers' pages (articles/reader/reading.py): what each returns, and in how many queries."""
 
 import re
 from datetime import timedelta
@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from articles import reading
 from articles.models import Article, Authorship, Section
+from articles.reader import reading
 from tests.factories import add_author, add_link, add_mention, make_article, make_image, make_person, make_section
 
 pytestmark = pytest.mark.django_db
@@ -160,12 +160,12 @@ PRIVATE_DJANGO = re.compile(
     r"|\.query\.|from django\S* import _|\.extra\("
 )
 READER_MODULES = (
-    "reading.py",
-    "views.py",
-    "feeds.py",
-    "sitemaps.py",
-    "structured_data.py",
-    "rendering.py",
+    "reader/reading.py",
+    "reader/views.py",
+    "distribution/feeds.py",
+    "distribution/sitemaps.py",
+    "reader/structured_data.py",
+    "reader/rendering.py",
     "templatetags/newsroom.py",
 )
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import provenance, reimport
+from articles.interchange import provenance, reimport
 from articles.models import Article, Image, Mention, Person, RelatedLink
 from tests.conftest import REPO
 from tests.forms import change_url, form_data

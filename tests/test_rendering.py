@@ -8,8 +8,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from articles.rendering import body_segments, split_blocks
-from articles.sanitize import clean_html
+from articles.core.sanitize import clean_html
+from articles.reader.rendering import body_segments, split_blocks
 from articles.templatetags.newsroom import byline, jsonld, link_items, people_items, reader_datetime, reader_time
 
 

@@ -1,4 +1,4 @@
-"""Story times stay within the years of articles.limits: the desk says so under the field, the database refuses."""
+"""Story times stay within the years of articles.core.limits: the desk says so, the database refuses."""
 
 import contextlib
 import datetime
@@ -12,7 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR
+from articles.core.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR
 from articles.models import Article, Correction
 from tests.factories import make_article, make_desk_user, make_section
 from tests.forms import change_url, form_data

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles import images
+from articles.core import images
 from articles.models import Image
 from tests.factories import make_staff
 

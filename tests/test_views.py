@@ -281,7 +281,7 @@ def test_stylesheet_is_served(client):
 def test_fast_urls_match_django_reverse():
     from django.urls import reverse
 
-    from articles.urlcache import fast_reverse
+    from articles.core.urlcache import fast_reverse
 
     cases = [
         ("articles:person-detail", {"slug": "asaad-al-shaibani"}),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles.limits import TimeOutOfRange, check_moment, year_in_range
-from articles.weburl import UnsafeURL, checked_url, scheme_of
+from articles.core.limits import TimeOutOfRange, check_moment, year_in_range
+from articles.core.weburl import UnsafeURL, checked_url, scheme_of
 
 
 @pytest.mark.parametrize(

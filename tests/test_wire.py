@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles.limits import HEADLINE_MAX_LENGTH
-from articles.wire import (
+from articles.core.limits import HEADLINE_MAX_LENGTH
+from articles.interchange.wire import (
     MAX_INPUT_BYTES,
     Block,
     Byline,

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.wire import MAX_INPUT_BYTES, WireArticle, WireError, decode, parse, parse_bytes
+from articles.interchange.wire import MAX_INPUT_BYTES, WireArticle, WireError, decode, parse, parse_bytes
 
 # No per-example deadline: a loaded CI machine must not fail a property; hangs are caught by the huge-input tests.
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

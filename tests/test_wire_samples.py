@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.wire import parse_bytes
+from articles.interchange.wire import parse_bytes
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SAMPLES = SHARED / "wire-samples"

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import publishing
+from articles.desk import publishing
 from articles.models import Article, StatusChange
 from tests.factories import make_article, make_desk_user, make_image
 from tests.forms import change_url, form_data

@@ -6,7 +6,7 @@ from django import template
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.template.loader import render_to_string
 
-from articles.desk_search import IndexedPeriods
+from articles.desk.search import IndexedPeriods
 
 register = template.Library()
 

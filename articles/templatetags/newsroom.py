@@ -6,6 +6,8 @@ from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, localtime
 
+from articles.core.timefmt import machine_time
+
 register = template.Library()
 
 # The characters that could end a <script> element or open a comment inside it. Three replace() calls,
@@ -91,7 +93,7 @@ def sanitized(html):
     It was sanitized on save too; a row that reached the database another way (a raw fixture load,
     an update() query) is made safe here all the same.
     """
-    from articles.sanitize import clean_html
+    from articles.core.sanitize import clean_html
 
     return mark_safe(clean_html(html or ""))  # noqa: S308 - sanitized
 
@@ -99,7 +101,7 @@ def sanitized(html):
 @register.filter
 def highlight(text, query):
     """Return text escaped, with the words of the reader's search query marked."""
-    from articles.search import highlight as mark
+    from articles.reader.search import highlight as mark
 
     return mark(text or "", query or "")
 
@@ -110,13 +112,8 @@ def srcset(image, format="jpeg"):
     return image.srcset(format) if image else ""
 
 
-@register.filter
-def machine_time(value):
-    """Return a datetime for a datetime="" attribute: ISO 8601 in the site's zone, whole seconds (HTML
-    allows at most three digits of a fraction, so microseconds would make the page invalid)."""
-    if not value:
-        return ""
-    return localtime(value).replace(microsecond=0).isoformat()
+# Sitemaps and structured data write the same times, so the one function lives in core.
+register.filter("machine_time", machine_time)
 
 
 @register.filter
@@ -159,7 +156,7 @@ class _CardWriter:
     """Write the cards of one list; a section's link and a month's name are made once per list, not per card."""
 
     def __init__(self, level, query):
-        from articles.search import highlight
+        from articles.reader.search import highlight
 
         self.level = level
         self.text = (lambda value: highlight(value, query)) if query else escape

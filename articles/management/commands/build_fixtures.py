@@ -9,8 +9,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
-from articles import fixture_builder, wire
-from articles.progress import ProgressBar
+from articles.core.progress import ProgressBar
+from articles.interchange import fixture_builder, wire
 
 
 def _moment(value):

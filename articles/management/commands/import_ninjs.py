@@ -6,9 +6,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import reimport
+from articles.interchange import reimport
+from articles.interchange.ninjs import NinjsError, import_items, import_section, items_of
 from articles.models import Section
-from articles.ninjs import NinjsError, import_items, import_section, items_of
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ Django's own command already loads inside one transaction. This one also refuses
 named, what it would otherwise load silently or report obscurely: empty files, text that is not
 UTF-8, a natural key given twice in one file, a reference to a row that exists nowhere, and text longer than
 its column (SQLite would store it without complaint). The fixture formats check those as Django reads
-each file (articles/fixture_formats, through the documented ``SERIALIZATION_MODULES`` setting).
+each file (articles/interchange/fixture_formats, through the documented ``SERIALIZATION_MODULES`` setting).
 
 Rows already in the database keep what the desk changed: a story's status and version are never taken
-from a fixture, and a field or list the desk edited stays as it is (articles/reimport.py, through the
+from a fixture, and a field or list the desk edited stays as it is (articles/interchange/reimport.py, through the
 documented ``pre_save`` signal with ``raw=True``). The command prints what it kept and what it changed.
 """
 
@@ -17,9 +17,10 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError, IntegrityError, transaction
 
-from articles import fixture_formats, natural_keys, reimport
-from articles.cache import one_bump_after
-from articles.dbstats import refresh_statistics
+from articles.core import natural_keys
+from articles.interchange import fixture_formats, reimport
+from articles.platform.cache import one_bump_after
+from articles.platform.dbstats import refresh_statistics
 
 RACE_RETRIES = 3
 
@@ -39,8 +40,9 @@ class Command(loaddata.Command):
             try:
                 # The version is bumped once, after the load has committed (or failed); rows found by
                 # natural key are fetched once per attempt, and forgotten if the attempt rolls back.
-                # Stories, people and pictures already stored keep what the desk changed (articles/reimport.py);
-                # the stories' lists and revisions are completed in the same transaction as the load.
+                # Stories, people and pictures already stored keep what the desk changed
+                # (articles/interchange/reimport.py); the stories' lists and revisions are completed in the
+                # same transaction as the load.
                 with (
                     one_bump_after(),
                     natural_keys.remembering(),

@@ -1,0 +1,1 @@
+"""Distribution: what other machines read, feeds, sitemaps and the ninjs API."""

@@ -1,8 +1,0 @@
-"""Django's JSON fixture format, checked while loaddata runs (see articles/fixture_formats)."""
-
-from django.core.serializers import json
-
-from articles.fixture_formats import checked
-
-Serializer = json.Serializer
-Deserializer = checked(json.Deserializer)

@@ -1,8 +1,0 @@
-"""Django's JSONL fixture format, checked while loaddata runs (see articles/fixture_formats)."""
-
-from django.core.serializers import jsonl
-
-from articles.fixture_formats import checked
-
-Serializer = jsonl.Serializer
-Deserializer = checked(jsonl.Deserializer)

@@ -1,8 +1,0 @@
-"""Django's XML fixture format, checked while loaddata runs (see articles/fixture_formats)."""
-
-from django.core.serializers import xml_serializer
-
-from articles.fixture_formats import checked
-
-Serializer = xml_serializer.Serializer
-Deserializer = checked(xml_serializer.Deserializer)

@@ -1,0 +1,1 @@
+"""The platform under the site: the page cache, security headers and limits, resilience and database statistics."""
