@@ -4,7 +4,7 @@ from html import escape
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
-from django.utils.timezone import get_current_timezone, localtime
+from django.utils.timezone import localtime
 
 from articles.core.timefmt import machine_time
 
@@ -145,60 +145,13 @@ def current_time_zone():
     return get_current_timezone_name()
 
 
-def reader_date(value, month_name=None):
+def reader_date(value):
     """Return a local time as readers see it on cards ("5 March 2025, 14:05"), without the date filter's
     per-character formatter: list pages format dozens of these."""
-    month = month_name(value.month) if month_name else MONTHS[value.month]
-    return f"{value.day} {month} {value.year}, {value.hour:02d}:{value.minute:02d}"
+    return f"{value.day} {MONTHS[value.month]} {value.year}, {value.hour:02d}:{value.minute:02d}"
 
 
-class _CardWriter:
-    """Write the cards of one list; a section's link and a month's name are made once per list, not per card."""
-
-    def __init__(self, level, query):
-        from articles.reader.search import highlight
-
-        self.level = level
-        self.text = (lambda value: highlight(value, query)) if query else escape
-        self.zone = get_current_timezone()
-        self.kickers = {}
-        self.months = {}
-
-    def month_name(self, month):
-        name = self.months.get(month)
-        if name is None:
-            name = self.months[month] = str(MONTHS[month])
-        return name
-
-    def kicker(self, section):
-        html = self.kickers.get(section.pk)
-        if html is None:
-            html = self.kickers[section.pk] = (
-                f'<p class="kicker"><a href="{escape(section.get_absolute_url())}">{escape(section.name)}</a></p>'
-            )
-        return html
-
-    def card(self, article):
-        level, text = self.level, self.text
-        published = article.published_at.astimezone(self.zone)
-        dek = f'\n  <p class="dek">{text(article.dek)}</p>' if article.dek else ""
-        return (
-            '<article class="card">\n'
-            f"  {self.kicker(article.primary_section)}\n"
-            f'  <h{level} class="card-headline"><a href="{escape(article.get_absolute_url())}">'
-            f"{text(article.headline)}</a></h{level}>{dek}\n"
-            f'  <p class="meta"><time datetime="{published.isoformat(timespec="seconds")}">'
-            f"{reader_date(published, self.month_name)}</time></p>\n"
-            "</article>"
-        )
-
-
-@register.simple_tag
-def article_cards(articles, level=2, query=""):
-    """Return story cards for lists: section, headline, standfirst and time, one after another.
-
-    Written in Python rather than as an included template: list pages show up to 60 cards, and the
-    template engine spent more time on them than the page's queries took.
-    """
-    writer = _CardWriter(int(level) if str(level) in ("2", "3", "4") else 2, query)
-    return mark_safe("\n".join(writer.card(article) for article in articles))  # noqa: S308 - escaped
+@register.filter
+def card_time(value):
+    """Return a time as a story card shows it ("5 March 2025, 14:05"), in the site's zone."""
+    return reader_date(localtime(value)) if value else ""
