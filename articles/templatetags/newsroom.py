@@ -25,24 +25,6 @@ def jsonld(value):
 
 
 @register.filter
-def link_items(links, current=False):
-    """Return a list item with a link for each (address, text) pair: navigation, breadcrumbs, topics.
-
-    A pair without an address (a stored link readers may not follow) is its text alone. With current
-    true, the last link is marked as the page itself. The lists are on every page, and a template loop
-    cost 6 µs a link where this costs under 1.
-    """
-    items = [
-        f'<li><a href="{escape(url)}">{escape(str(text))}</a></li>' if url else f"<li>{escape(str(text))}</li>"
-        for url, text in links
-    ]
-    if current and items:
-        url, text = links[-1]
-        items[-1] = f'<li><a href="{escape(url)}" aria-current="page">{escape(str(text))}</a></li>'
-    return mark_safe("".join(items))  # noqa: S308 - every value escaped
-
-
-@register.filter
 def byline(credits):
     """Return the linked names of a byline as it reads: "A", "A and B", "A, B and C".
 
