@@ -25,35 +25,6 @@ def jsonld(value):
 
 
 @register.filter
-def byline(credits):
-    """Return the linked names of a byline as it reads: "A", "A and B", "A, B and C".
-
-    credits are (address, name, role) as reading.story_parts gives them; a role other than author
-    follows its name in brackets: "Sam Lens (photographer)".
-    """
-    names = [
-        f'<a href="{escape(url)}">{escape(name)}</a>' + (f" ({escape(role)})" if role else "")
-        for url, name, role in credits
-    ]
-    if len(names) > 1:
-        names[-2:] = [f"{names[-2]} and {names[-1]}"]
-    return mark_safe(", ".join(names))  # noqa: S308 - every value escaped
-
-
-@register.filter
-def people_items(mentions):
-    """Return a list item for each person in a story: a link to their page, and their title if given."""
-    return mark_safe(  # noqa: S308 - every value escaped
-        "".join(
-            f'<li><a href="{escape(url)}">{escape(name)}</a>'
-            + (f'<span class="person-title">, {escape(title)}</span>' if title else "")
-            + "</li>"
-            for url, name, title in mentions
-        )
-    )
-
-
-@register.filter
 def meta_tags(rows):
     """Return <meta> elements for (attribute, name, content) rows, such as structured_data.social_meta's.
 
