@@ -4,7 +4,8 @@ import copy
 
 import pytest
 
-from tests.factories import add_author, add_mention, make_article, make_person, make_section
+from articles.models import RelatedLink
+from tests.factories import add_author, add_link, add_mention, make_article, make_person, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +38,16 @@ def test_a_publishers_story_card_shows_on_every_list_of_stories(client, publishe
         html = client.get(address).content.decode()
         assert card in html, address
         assert 'class="card-headline"' not in html, address
+
+
+@pytest.mark.parametrize("name", ["byline", "people", "topics", "related", "share", "read_more", "breadcrumbs"])
+def test_a_publishers_template_for_each_part_of_a_story_page_shows_on_it(client, publisher_templates, name):
+    (publisher_templates / "articles" / "includes" / f"{name}.html").write_text(f"<p>publisher {name}</p>")
+    story = make_article(headline="Storm reaches the coast", primary_section=make_section(name="Weather"))
+    story.tags.add("Storms")
+    add_author(story, make_person(name="Rae Writer"))
+    add_mention(story, make_person(name="Sam Named"))
+    add_link(story, title="Earlier storms", kind=RelatedLink.Kind.READ_MORE, anchor_block=1)
+    add_link(story, title="Flood warnings", kind=RelatedLink.Kind.RELATED)
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert f"<p>publisher {name}</p>" in html
