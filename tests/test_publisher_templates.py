@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from articles.models import RelatedLink
+from articles.models import Article, RelatedLink
 from tests.factories import add_author, add_link, add_mention, make_article, make_person, make_section
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +51,13 @@ def test_a_publishers_template_for_each_part_of_a_story_page_shows_on_it(client,
     add_link(story, title="Flood warnings", kind=RelatedLink.Kind.RELATED)
     html = client.get(story.get_absolute_url()).content.decode()
     assert f"<p>publisher {name}</p>" in html
+
+
+def test_a_kept_card_follows_an_update_that_sends_no_signal(client):
+    story = make_article(headline="Storm reaches the coast")
+    address = f"/archive/{story.published_at:%Y}/{story.published_at:%m}/"
+    assert "Storm reaches the coast" in client.get(address).content.decode()
+    # A bulk update() sends no signal, so the content version the cards are kept under stays.
+    Article.objects.filter(pk=story.pk).update(headline="Storm passes the coast")
+    html = client.get(address).content.decode()
+    assert "Storm passes the coast" in html and "Storm reaches the coast" not in html

@@ -108,3 +108,11 @@ def reader_date(value):
 def card_time(value):
     """Return a time as a story card shows it ("5 March 2025, 14:05"), in the site's zone."""
     return reader_date(localtime(value)) if value else ""
+
+
+@register.simple_tag
+def story_cards(articles, level=2, query=""):
+    """Return the cards of a list of stories, each written by the card template (see reader.cards)."""
+    from articles.reader.cards import story_cards as cards
+
+    return cards(articles, level, query)
