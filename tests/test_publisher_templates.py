@@ -61,3 +61,13 @@ def test_a_kept_card_follows_an_update_that_sends_no_signal(client):
     Article.objects.filter(pk=story.pk).update(headline="Storm passes the coast")
     html = client.get(address).content.decode()
     assert "Storm passes the coast" in html and "Storm reaches the coast" not in html
+
+
+def test_a_publishers_meta_tags_template_writes_a_storys_sharing_card(client, publisher_templates):
+    (publisher_templates / "articles" / "includes" / "meta_tags.html").write_text(
+        "{% for attribute, name, content in rows %}"
+        '<meta data-publisher {{ attribute }}="{{ name }}" content="{{ content }}">{% endfor %}'
+    )
+    story = make_article(headline="Storm <reaches> the coast")
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '<meta data-publisher property="og:title" content="Storm &lt;reaches&gt; the coast">' in html
