@@ -71,3 +71,13 @@ def test_a_publishers_meta_tags_template_writes_a_storys_sharing_card(client, pu
     story = make_article(headline="Storm <reaches> the coast")
     html = client.get(story.get_absolute_url()).content.decode()
     assert '<meta data-publisher property="og:title" content="Storm &lt;reaches&gt; the coast">' in html
+
+
+def test_a_publishers_sitemap_template_writes_the_sitemaps(client, publisher_templates):
+    (publisher_templates / "sitemaps").mkdir()
+    (publisher_templates / "sitemaps" / "urlset.xml").write_text(
+        "<urlset>{% for url in urlset %}<publisher-url>{{ url.location }}</publisher-url>{% endfor %}</urlset>"
+    )
+    story = make_article(slug="storm-reaches-the-coast")
+    xml = client.get("/sitemap-articles.xml").content.decode()
+    assert f"<publisher-url>http://testserver{story.get_absolute_url()}</publisher-url>" in xml
