@@ -4,13 +4,14 @@ import datetime
 import zoneinfo
 
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.core.sanitize import clean_html
 from articles.reader.rendering import body_segments, split_blocks
-from articles.templatetags.newsroom import byline, jsonld, link_items, people_items, reader_datetime, reader_time
+from articles.templatetags.newsroom import jsonld, reader_datetime, reader_time
 
 
 def test_split_blocks_keeps_nested_elements_whole():
@@ -152,5 +153,23 @@ def test_people_and_link_lists_escape_what_editors_typed():
     )
     links = [("/news/", "News"), ("/news/a&b/", "A & B")]
     assert link_items(links) == '<li><a href="/news/">News</a></li><li><a href="/news/a&amp;b/">A &amp; B</a></li>'
-    assert link_items(links, "current").endswith('<a href="/news/a&amp;b/" aria-current="page">A &amp; B</a></li>')
-    assert link_items([], "current") == ""
+    assert link_items(links, current=True).endswith('<a href="/news/a&amp;b/" aria-current="page">A &amp; B</a></li>')
+    assert link_items([("", "Kept <off> the web")]) == "<li>Kept &lt;off&gt; the web</li>"
+    assert link_items([], current=True) == ""
+
+
+def byline(credits):
+    """Return the names the byline template writes after "By", for (address, name, role) rows."""
+    html = render_to_string("articles/includes/byline.html", {"credits": credits})
+    return html.removeprefix('<p class="byline">By ').removesuffix("</p>")
+
+
+def people_items(mentions):
+    """Return the list items the people template writes for (address, name, title) rows."""
+    html = render_to_string("articles/includes/people.html", {"mentions": mentions})
+    return html[html.index("<ul>") + 4 : html.index("</ul>")].strip()
+
+
+def link_items(links, current=False):
+    """Return the list items the link-list template writes for (address, text) pairs."""
+    return render_to_string("includes/link_items.html", {"links": links, "current": current})

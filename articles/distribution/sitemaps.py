@@ -13,12 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
-from articles.core.timefmt import machine_time
 from articles.models import Article, Person, Section, article_path
 from articles.platform.cache import reads_query
 from articles.reader import reading
@@ -146,27 +144,13 @@ def sitemap_index(request):
     return response
 
 
-def write_urlset(urls):
-    """Return a sitemap's <urlset> for entries with a location and perhaps a lastmod and a changefreq."""
-    parts = ['<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
-    for url in urls:
-        lastmod = url.get("lastmod")
-        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
-        if lastmod:
-            parts.append(f"<lastmod>{machine_time(lastmod)}</lastmod>")
-        changefreq = url.get("changefreq")
-        parts.append(f"<changefreq>{changefreq}</changefreq></url>\n" if changefreq else "</url>\n")
-    parts.append("</urlset>\n")
-    return "".join(parts)
-
-
 @reads_query("p")
 @require_safe
 def sitemap_section(request, section):
     """Return one page (?p=N) of the stories', sections', people's or tags' sitemap.
 
-    Written in Python rather than through Django's sitemap template: at 5,000 entries a page, the
-    template alone took 0.25 s. Entries carry the whole time of their last change, not just the day.
+    Written by the template sitemaps/urlset.xml, a publisher's to replace. Entries carry the whole
+    time of their last change, not just the day.
     """
     if section not in SITEMAPS:
         raise Http404(f"No sitemap named {section!r}.")
@@ -177,7 +161,7 @@ def sitemap_section(request, section):
         urls = sitemap.get_urls(page=number, site=get_current_site(request), protocol=request.scheme)
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404(f"No page {request.GET.get('p')!r} in this sitemap.") from error
-    response = HttpResponse(write_urlset(urls), content_type="application/xml")
+    response = TemplateResponse(request, "sitemaps/urlset.xml", {"urlset": urls}, content_type="application/xml")
     # Sitemaps are for crawlers to read, not to list in results (as Django's own sitemap view says).
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"
     latest = getattr(sitemap, "latest_lastmod", None)

@@ -2,8 +2,8 @@
 
 import re
 from dataclasses import dataclass, field
-from html import escape
 
+from django.template.loader import get_template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -104,25 +104,17 @@ def body_segments(body, read_more_links, *, dateline=""):
     return segments
 
 
-def read_more_title(link):
-    """Return a read-more link's title, linked when it has an address readers may follow."""
-    url = link.get_absolute_url()
-    return f'<a href="{escape(url)}">{escape(link.title)}</a>' if url else escape(link.title)
-
-
 def story_body(body, read_more_links, *, dateline=""):
     """Return the story's body as readers get it: sanitized, the dateline first, read-more links in place.
 
-    Each read-more link is an aside after the block it is anchored to (body_segments places them).
+    Each read-more link is an aside after the block it is anchored to (body_segments places them),
+    written by the template articles/includes/read_more.html. The result is kept with the story's
+    page in the cache (reading.py), so the template runs once a story, not once a request.
     """
+    aside = get_template("articles/includes/read_more.html")
     parts = []
     for segment in body_segments(body, read_more_links, dateline=dateline):
         if segment.html:
             parts.append(segment.html)
-        parts.extend(
-            '<aside class="read-more" aria-label="Read more">\n'
-            f'  <p><span class="read-more-label">Read more:</span> {read_more_title(link)}</p>\n'
-            "</aside>"
-            for link in segment.links
-        )
+        parts.extend(aside.render({"url": link.get_absolute_url(), "title": link.title}) for link in segment.links)
     return mark_safe("\n".join(parts))  # noqa: S308 - sanitized blocks, escaped links

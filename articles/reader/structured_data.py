@@ -77,7 +77,7 @@ def social_meta(article, *, title, description, social_description, url, picture
     """Return the Open Graph and Twitter card properties of a story page as (attribute, name, content) rows.
 
     Sharing sites read these to draw a story's card; picture is lead_picture()'s answer and tags are
-    (address, name) pairs. The meta_tags filter writes them out.
+    (address, name) pairs. The template articles/includes/meta_tags.html writes them out.
     """
     site = settings.NEWSROOM["SITE_NAME"]
     image, width, height = picture

@@ -1,10 +1,9 @@
 import json
-from html import escape
 
 from django import template
 from django.utils.dates import MONTHS
 from django.utils.safestring import mark_safe
-from django.utils.timezone import get_current_timezone, localtime
+from django.utils.timezone import localtime
 
 from articles.core.timefmt import machine_time
 
@@ -22,68 +21,6 @@ def jsonld(value):
     for character, escaped in _SCRIPT_ESCAPES:
         data = data.replace(character, escaped)
     return mark_safe(f'<script type="application/ld+json">{data}</script>')  # noqa: S308
-
-
-@register.filter
-def link_items(links, current=False):
-    """Return a list item with a link for each (address, text) pair: navigation, breadcrumbs, topics.
-
-    A pair without an address (a stored link readers may not follow) is its text alone. With current
-    true, the last link is marked as the page itself. The lists are on every page, and a template loop
-    cost 6 µs a link where this costs under 1.
-    """
-    items = [
-        f'<li><a href="{escape(url)}">{escape(str(text))}</a></li>' if url else f"<li>{escape(str(text))}</li>"
-        for url, text in links
-    ]
-    if current and items:
-        url, text = links[-1]
-        items[-1] = f'<li><a href="{escape(url)}" aria-current="page">{escape(str(text))}</a></li>'
-    return mark_safe("".join(items))  # noqa: S308 - every value escaped
-
-
-@register.filter
-def byline(credits):
-    """Return the linked names of a byline as it reads: "A", "A and B", "A, B and C".
-
-    credits are (address, name, role) as reading.story_parts gives them; a role other than author
-    follows its name in brackets: "Sam Lens (photographer)".
-    """
-    names = [
-        f'<a href="{escape(url)}">{escape(name)}</a>' + (f" ({escape(role)})" if role else "")
-        for url, name, role in credits
-    ]
-    if len(names) > 1:
-        names[-2:] = [f"{names[-2]} and {names[-1]}"]
-    return mark_safe(", ".join(names))  # noqa: S308 - every value escaped
-
-
-@register.filter
-def people_items(mentions):
-    """Return a list item for each person in a story: a link to their page, and their title if given."""
-    return mark_safe(  # noqa: S308 - every value escaped
-        "".join(
-            f'<li><a href="{escape(url)}">{escape(name)}</a>'
-            + (f'<span class="person-title">, {escape(title)}</span>' if title else "")
-            + "</li>"
-            for url, name, title in mentions
-        )
-    )
-
-
-@register.filter
-def meta_tags(rows):
-    """Return <meta> elements for (attribute, name, content) rows, such as structured_data.social_meta's.
-
-    The standard library's escape, as for cards: Django's escape() and format_html() check every
-    argument for lazy translations, which cost 1.5 µs a value, 100 µs on a story's 18 properties.
-    """
-    return mark_safe(  # noqa: S308 - every value escaped
-        "\n  ".join(
-            f'<meta {escape(attribute)}="{escape(name)}" content="{escape(str(content))}">'
-            for attribute, name, content in rows
-        )
-    )
 
 
 @register.filter
@@ -145,60 +82,21 @@ def current_time_zone():
     return get_current_timezone_name()
 
 
-def reader_date(value, month_name=None):
+def reader_date(value):
     """Return a local time as readers see it on cards ("5 March 2025, 14:05"), without the date filter's
     per-character formatter: list pages format dozens of these."""
-    month = month_name(value.month) if month_name else MONTHS[value.month]
-    return f"{value.day} {month} {value.year}, {value.hour:02d}:{value.minute:02d}"
+    return f"{value.day} {MONTHS[value.month]} {value.year}, {value.hour:02d}:{value.minute:02d}"
 
 
-class _CardWriter:
-    """Write the cards of one list; a section's link and a month's name are made once per list, not per card."""
-
-    def __init__(self, level, query):
-        from articles.reader.search import highlight
-
-        self.level = level
-        self.text = (lambda value: highlight(value, query)) if query else escape
-        self.zone = get_current_timezone()
-        self.kickers = {}
-        self.months = {}
-
-    def month_name(self, month):
-        name = self.months.get(month)
-        if name is None:
-            name = self.months[month] = str(MONTHS[month])
-        return name
-
-    def kicker(self, section):
-        html = self.kickers.get(section.pk)
-        if html is None:
-            html = self.kickers[section.pk] = (
-                f'<p class="kicker"><a href="{escape(section.get_absolute_url())}">{escape(section.name)}</a></p>'
-            )
-        return html
-
-    def card(self, article):
-        level, text = self.level, self.text
-        published = article.published_at.astimezone(self.zone)
-        dek = f'\n  <p class="dek">{text(article.dek)}</p>' if article.dek else ""
-        return (
-            '<article class="card">\n'
-            f"  {self.kicker(article.primary_section)}\n"
-            f'  <h{level} class="card-headline"><a href="{escape(article.get_absolute_url())}">'
-            f"{text(article.headline)}</a></h{level}>{dek}\n"
-            f'  <p class="meta"><time datetime="{published.isoformat(timespec="seconds")}">'
-            f"{reader_date(published, self.month_name)}</time></p>\n"
-            "</article>"
-        )
+@register.filter
+def card_time(value):
+    """Return a time as a story card shows it ("5 March 2025, 14:05"), in the site's zone."""
+    return reader_date(localtime(value)) if value else ""
 
 
 @register.simple_tag
-def article_cards(articles, level=2, query=""):
-    """Return story cards for lists: section, headline, standfirst and time, one after another.
+def story_cards(articles, level=2, query=""):
+    """Return the cards of a list of stories, each written by the card template (see reader.cards)."""
+    from articles.reader.cards import story_cards as cards
 
-    Written in Python rather than as an included template: list pages show up to 60 cards, and the
-    template engine spent more time on them than the page's queries took.
-    """
-    writer = _CardWriter(int(level) if str(level) in ("2", "3", "4") else 2, query)
-    return mark_safe("\n".join(writer.card(article) for article in articles))  # noqa: S308 - escaped
+    return cards(articles, level, query)
