@@ -50,3 +50,18 @@ def test_a_story_page_reads_in_the_sites_language(client, settings, tmp_path):
     assert '<aside class="read-more" aria-label="Lire aussi">' in html
     assert '<span class="read-more-label">Lire aussi :</span>' in html
     assert ">Sujets</h2>" in html and ">Accueil</a>" in html
+
+
+def test_story_parts_kept_in_the_cache_follow_the_readers_language(client, settings, tmp_path):
+    write_catalogue(tmp_path / "locale" / "fr" / "LC_MESSAGES" / "django.mo", FRENCH)
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    story = make_article(body="<p>One.</p>")
+    story.tags.add("Storms")
+    add_author(story, make_person(name="Rae Writer"))
+
+    english = client.get(story.get_absolute_url()).content.decode()
+    settings.LANGUAGE_CODE = "fr"
+    french = client.get(story.get_absolute_url()).content.decode()
+
+    assert '<p class="byline">By <a href="' in english and ">Topics</h2>" in english
+    assert '<p class="byline">Par <a href="' in french and ">Sujets</h2>" in french

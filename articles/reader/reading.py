@@ -14,11 +14,13 @@ import math
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from taggit.models import Tag
 
 from articles.core.text import title_key
-from articles.core.urlcache import fast_reverse
+from articles.core.urlcache import fast_reverse, site_urls
 from articles.models import (
     CARD_FIELDS,
     Article,
@@ -192,7 +194,24 @@ def _page_of(article, now):
         "breadcrumbs": trail,
         "nav_sections": nav_sections,
     }
+    page["rendered"] = story_parts_html(page)
     return page, coming
+
+
+# The parts of a story's page that depend on the story alone, each a template a publisher may override.
+STORY_PART_TEMPLATES = {
+    "breadcrumbs": "articles/includes/breadcrumbs.html",
+    "byline": "articles/includes/byline.html",
+    "related": "articles/includes/related.html",
+    "people": "articles/includes/people.html",
+    "topics": "articles/includes/topics.html",
+}
+
+
+def story_parts_html(page):
+    """Return the story-only parts of its page rendered once, to be kept with the story's cache entry."""
+    context = {**page, "credits": page["authorships"], "site_urls": site_urls()}
+    return {name: render_to_string(template, context) for name, template in STORY_PART_TEMPLATES.items()}
 
 
 def story_page(article):
@@ -215,7 +234,8 @@ def public_story_page(slug):
     time moved on without the content version (an update() sends no signal). A link waiting for a story
     that is scheduled or under embargo depends on the clock too: the entry ends when that story is due.
     """
-    key = f"newsroom:story:{content_version()}:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
+    # The parts are rendered in the reader's language, so the entry is the language's too.
+    key = f"newsroom:story:{content_version()}:{get_language()}:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
     kept = cache.get(key)
     if kept is not None:
         story, page = kept
