@@ -21,6 +21,7 @@ __all__ = [
     "WireArticle",
     "WireError",
     "decode",
+    "extract_entities",
     "parse",
     "parse_bytes",
 ]
@@ -1180,6 +1181,16 @@ def _extract_entities(
         for start, end in runs:
             _scan_tags(text, tokens, start, end, zone, collector)
     return _finish(collector)
+
+
+def extract_entities(
+    *, headline: str, dek: str | None, caption: str | None, blocks: list[Block] | tuple[Block, ...], source: str | None
+) -> tuple[tuple[Person, ...], tuple[str, ...], tuple[str, ...]]:
+    """Find the people (with their titles), places and organisations named in a story's text.
+
+    The format readers (NITF, NewsML, teletype, ninjs, WXR) run the same pass the plain-text parser runs.
+    """
+    return _extract_entities(headline=headline, dek=dek, caption=caption, blocks=list(blocks), source=source)
 
 
 def _clause_back(tokens: list[_Tok], end: int, limit: int = 24) -> int:

@@ -1,0 +1,52 @@
+"""The wire desk's readers: bytes in, incoming items out, the format told from the content.
+
+Pure: no Django. `read(data, filename=…)` recognises the format and yields `IncomingItem`s;
+`detect(data)` names the format. Every failure is a `FormatError` naming the file and the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from articles.interchange import wire
+from articles.interchange.formats.items import (
+    MAX_FILE_BYTES,
+    FormatError,
+    IncomingItem,
+    Picture,
+    SectionRef,
+    Subject,
+)
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "FormatError",
+    "IncomingItem",
+    "Picture",
+    "SectionRef",
+    "Subject",
+    "detect",
+    "read",
+]
+
+
+def detect(data: bytes, *, filename: str | None = None) -> str:
+    """Name the format of `data` from its content (never from the file name)."""
+    if len(data) > MAX_FILE_BYTES:
+        raise FormatError(f"file is larger than {MAX_FILE_BYTES:,} bytes", filename=filename)
+    return "text"
+
+
+def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
+    """Yield the items in one incoming file, whatever its format."""
+    fmt = detect(data, filename=filename)
+    if fmt == "text":
+        try:
+            story = wire.parse_bytes(data, filename=filename)
+        except FormatError:
+            raise
+        except wire.WireError as exc:
+            raise FormatError(exc.message, line=exc.line, filename=filename) from exc
+        yield IncomingItem(format="text", story=story, credit=story.source)
+        return
+    raise FormatError(f"no reader for format {fmt!r}", filename=filename)
