@@ -34,15 +34,25 @@ serve: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn newsroom.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
 
-# The benchmark: a demo database of BENCH_ARTICLES stories, then every page type under gunicorn.
+# The benchmark: a demo database of BENCH_ARTICLES stories, then every page type under gunicorn, on
+# SQLite (the embedded default) and, when DATABASE_URL names PostgreSQL, there too (with REDIS_URL's
+# Redis as the cache): `make bench DATABASE_URL=postgres://… REDIS_URL=redis://…`. One report prints both.
 BENCH_ARTICLES ?= 10000
 BENCH_DB ?= /tmp/newsroom-bench-$(BENCH_ARTICLES).sqlite3
+BENCH_RESULTS ?= bench-results
 bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the Python load client"
-	test -f $(BENCH_DB) || (DATABASE_URL=sqlite:///$(BENCH_DB) $(PY) manage.py migrate -v 0 && \
-		DATABASE_URL=sqlite:///$(BENCH_DB) $(PY) manage.py generate_demo --articles $(BENCH_ARTICLES))
 	$(PY) manage.py collectstatic --noinput -v 0
-	DATABASE_URL=sqlite:///$(BENCH_DB) $(PY) manage.py bench
+	rm -f $(BENCH_RESULTS)/sqlite.json $(BENCH_RESULTS)/scale.json
+	test -f $(BENCH_DB) || (DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py migrate -v 0 && \
+		DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py generate_demo --articles $(BENCH_ARTICLES))
+	DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py bench --save $(BENCH_RESULTS)/sqlite.json
+	@case "$(DATABASE_URL)" in postgres*) \
+		$(PY) manage.py migrate -v 0 && \
+		$(PY) manage.py generate_demo --articles $(BENCH_ARTICLES) --unless-present && \
+		$(PY) manage.py bench --wire-files 0 --save $(BENCH_RESULTS)/scale.json;; \
+		*) echo "DATABASE_URL names no PostgreSQL database: the report has SQLite alone";; esac
+	$(PY) manage.py bench --report $(BENCH_RESULTS)/sqlite.json $$(ls $(BENCH_RESULTS)/scale.json 2>/dev/null)
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

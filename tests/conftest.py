@@ -31,12 +31,14 @@ def _no_page_cache_unless_asked(settings, request):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    from django.core.cache import cache
+def _fresh_cache(settings):
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -26,7 +26,6 @@ def hot_queries(section):
         "home cards": reading.cards_query([1, 2, 3]),
         "section": reading.section_listing(section).values_list(*card)[0:21],
         "article": reading.story_query("story-1"),
-        "article, kept": reading.stamp_query("story-1"),
         "tag": reading.tag_listing(Tag(pk=1)).values_list(*card)[0:21],
         "person, bylines": reading.linked_listing(Authorship, Person(pk=1)).values_list(*card)[0:21],
         "person, mentions": reading.linked_listing(Mention, Person(pk=1)).values_list(*card)[0:21],
@@ -61,6 +60,20 @@ def test_hot_queries_use_an_index():
             assert article_lines and all(
                 "USING" in line and ("INDEX" in line or "PRIMARY KEY" in line) for line in article_lines
             ), (name, text)
+
+
+def test_the_story_stamp_read_on_every_story_request_is_served_by_the_slug_index():
+    make_article(primary_section=make_section(), slug="story-1")
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = off")
+        cursor.execute(explain + reading.STAMP_SQL, ["story-1"])
+        text = "\n".join(str(row) for row in cursor.fetchall())
+        if connection.vendor == "postgresql":
+            cursor.execute("SET enable_seqscan = on")
+    assert "Seq Scan" not in text and "SCAN articles_article" not in text, text
+    assert "Index" in text or "INDEX" in text, text
 
 
 def test_home_cards_are_fetched_by_primary_key_not_by_walking_the_published_index():

@@ -113,8 +113,9 @@ def _article_with(n):
 def test_article_page_query_count_does_not_grow_with_its_content(client, django_assert_num_queries, n):
     article = _article_with(n)
     # The story; one query a kind of part, each through the Prefetch the feeds use too (bylines, people,
-    # tags, links, corrections); the pending-link lookup; the navigation with the breadcrumb trail.
-    with django_assert_num_queries(8):
+    # tags, links, corrections); the pending-link lookup; the navigation with the breadcrumb trail; the
+    # header's sections (the header is then kept for every page until the content changes).
+    with django_assert_num_queries(9):
         first = client.get(article.get_absolute_url()).content
     # Then the rest of the page comes from the story's cache entry: the story alone is read.
     with django_assert_num_queries(1):

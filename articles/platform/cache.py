@@ -67,6 +67,21 @@ def _version_file():
     return Path(settings.NEWSROOM["CONTENT_VERSION_FILE"])
 
 
+# The version a request read first, so that one page is built from one version and asks the shared cache
+# for it once, not once per list, card set and section lookup. Set per request by PageCacheMiddleware.
+_request_version = contextvars.ContextVar("newsroom_request_version", default=None)
+
+
+@contextlib.contextmanager
+def one_version_per_request():
+    """Read the content version at most once inside the block (a write inside it forgets the reading)."""
+    token = _request_version.set([None])
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
 def content_version():
     """Return the current content version, starting one if there is none yet.
 
@@ -74,6 +89,15 @@ def content_version():
     several gunicorn workers, no Redis) it is the modification time of a small file, so a publish
     handled by one worker is seen by all of them at the cost of one stat() call.
     """
+    memo = _request_version.get()
+    if memo is None:
+        return _read_content_version()
+    if memo[0] is None:
+        memo[0] = _read_content_version()
+    return memo[0]
+
+
+def _read_content_version():
     if _shared_cache():
         version = cache.get(VERSION_KEY)
         if version is None:
@@ -114,6 +138,9 @@ def bump_content_version(**kwargs):
         if not writes:
             writes.append(True)
         return
+    memo = _request_version.get()
+    if memo is not None:
+        memo[0] = None
     if not _shared_cache():
         path = _version_file()
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +153,59 @@ def bump_content_version(**kwargs):
     except ValueError:
         # Missing key or cache down: start a new, larger version (a restart must not reuse old keys).
         cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+
+
+class VersionedCache:
+    """The cache for entries whose key names the content version (pages, rows, cards, story entries).
+
+    Such an entry never changes under its key: a write moves the version on and so the key. With a
+    shared cache (Redis), each process also keeps what it read in its own memory, the ``local`` cache
+    of settings.CACHES, so a page costs one round trip (the version) instead of one per list and card
+    set. Without a shared cache the default cache is already the process's memory and is used alone.
+    """
+
+    def _local(self):
+        return caches["local"] if _shared_cache() and "local" in settings.CACHES else None
+
+    def get(self, key, default=None):
+        local = self._local()
+        if local is not None:
+            value = local.get(key, _MISSING)
+            if value is not _MISSING:
+                return value
+        value = cache.get(key, _MISSING)
+        if value is _MISSING:
+            return default
+        if local is not None:
+            local.set(key, value, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
+        return value
+
+    def get_many(self, keys):
+        local = self._local()
+        found = local.get_many(keys) if local is not None else {}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            shared = cache.get_many(missing)
+            if local is not None and shared:
+                local.set_many(shared, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
+            found.update(shared)
+        return found
+
+    def set(self, key, value, timeout):
+        cache.set(key, value, timeout)
+        local = self._local()
+        if local is not None:
+            local.set(key, value, timeout)
+
+    def set_many(self, values, timeout):
+        cache.set_many(values, timeout)
+        local = self._local()
+        if local is not None:
+            local.set_many(values, timeout)
+
+
+_MISSING = object()
+versioned = VersionedCache()
 
 
 def seconds_until_next_change(now=None):
@@ -192,10 +272,14 @@ class PageCacheMiddleware:
         self.session_store = import_module(settings.SESSION_ENGINE).SessionStore
 
     def __call__(self, request):
+        with one_version_per_request():
+            return self.respond(request)
+
+    def respond(self, request):
         key = self.key(request) if self.cacheable_request(request) else None
         if key is None:
             return single_chunk(self.get_response(request))
-        cached = cache.get(key)
+        cached = versioned.get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached
@@ -208,7 +292,7 @@ class PageCacheMiddleware:
                 # makes that a 304, and a story published a second ago is never hidden behind it.
                 response["Cache-Control"] = "public, max-age=0, must-revalidate"
             until_change = seconds_until_next_change()
-            cache.set(key, response, min(self.ttl, until_change or self.ttl))
+            versioned.set(key, response, min(self.ttl, until_change or self.ttl))
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -3,13 +3,12 @@
 import hashlib
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
-from articles.platform.cache import content_version
+from articles.platform.cache import content_version, versioned
 
 CARD_TEMPLATE = "articles/includes/card.html"
 
@@ -39,7 +38,7 @@ def story_cards(articles, level=2, query=""):
         return mark_safe("".join(template.render({"article": a, "level": level, "query": query}) for a in articles))  # noqa: S308 - escaped by the template
     prefix = f"newsroom:card:{content_version()}:{get_current_timezone_name()}:{get_language()}:{level}:"
     keys = [prefix + fingerprint(article) for article in articles]
-    kept = cache.get_many(keys)
+    kept = versioned.get_many(keys)
     missing = {}
     html = []
     for key, article in zip(keys, articles, strict=True):
@@ -48,5 +47,5 @@ def story_cards(articles, level=2, query=""):
             card = missing[key] = template.render({"article": article, "level": level, "query": ""})
         html.append(card)
     if missing:
-        cache.set_many(missing, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
+        versioned.set_many(missing, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
     return mark_safe("".join(html))  # noqa: S308 - escaped by the template

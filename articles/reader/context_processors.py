@@ -17,4 +17,6 @@ def site(request):
         "nav_sections": SimpleLazyObject(lambda: reading.section_links(reading.top_sections())),
         "site_urls": site_urls(),
         "year": timezone.localdate().year,
+        # The header and footer (includes/header.html, footer.html), drawn once per content version.
+        "site_chrome": SimpleLazyObject(lambda: reading.site_chrome(request)),
     }

@@ -12,7 +12,7 @@ import hashlib
 import math
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -34,7 +34,7 @@ from articles.models import (
     is_public,
     public_q,
 )
-from articles.platform.cache import content_version, seconds_until_next_change
+from articles.platform.cache import content_version, seconds_until_next_change, versioned
 from articles.reader.rendering import story_body
 
 
@@ -219,41 +219,88 @@ def story_page(article):
     return _page_of(article, timezone.now())[0]
 
 
-def stamp_query(slug, *, now=None):
-    """Return the id, version and modification time of the public story with this slug, as a queryset."""
-    found = Article.objects.published(now=now).filter(slug=slug).order_by()
-    return found.values_list("pk", "version", "last_modified")[:1]
+def story_stamp(slug, *, now=None):
+    """Return the id, version and modification time of the public story with this slug, or None.
 
-
-def public_story_page(slug):
-    """Return the public story with this slug and what its page shows (see story_page), or None.
-
-    Both are kept in the cache under the content version, which every write to anything a page shows
-    moves on, so a publish, correction or update shows on the next request. The story's row is still
-    read each time, narrowly: whether readers may see it now, and whether its version or modification
-    time moved on without the content version (an update() sends no signal). A link waiting for a story
-    that is scheduled or under embargo depends on the clock too: the entry ends when that story is due.
+    Asked on every reader's request for a story, so it is one short SQL statement through Django's
+    cursor (documented: "Executing custom SQL directly") and the public test in Python (models.is_public)
+    rather than a queryset, which cost more to build and compile than the database took to answer.
     """
-    # The parts are rendered in the reader's language, so the entry is the language's too.
-    key = f"newsroom:story:{content_version()}:{get_language()}:{hashlib.sha256(slug.encode()).hexdigest()[:32]}"
-    kept = cache.get(key)
+    with connection.cursor() as cursor:
+        cursor.execute(STAMP_SQL, [slug])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, version, last_modified, status, published_at, embargo_until = row
+    if not is_public(status, _aware(published_at), _aware(embargo_until), now=now):
+        return None
+    return pk, version, _aware(last_modified)
+
+
+STAMP_SQL = (
+    "SELECT id, version, last_modified, status, published_at, embargo_until "
+    f"FROM {Article._meta.db_table} WHERE slug = %s"
+)
+
+
+def _aware(value):
+    """Return a datetime column as an aware UTC datetime, however the database driver handed it over."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
+
+
+def public_story_page(slug, *, variant, build):
+    """Return build(story, page) for the public story with this slug, or None if readers may not see it.
+
+    page is what story_page() returns. The result is kept in the cache under the content version,
+    which every write to anything a page shows moves on, so a publish, correction or update shows on
+    the next request; and under variant (the scheme and host the page was drawn for) and the language.
+    The story's row is still read each time, narrowly (story_stamp): whether readers may see it now,
+    and whether its version or modification time moved on without the content version (an update()
+    sends no signal). A link waiting for a story that is scheduled or under embargo depends on the
+    clock too: the entry ends when that story is due.
+    """
+    digest = hashlib.sha256(f"{variant}\0{slug}".encode()).hexdigest()[:32]
+    key = f"newsroom:story:{content_version()}:{get_language()}:{digest}"
+    kept = versioned.get(key)
     if kept is not None:
-        story, page = kept
-        stamp = next(iter(stamp_query(slug)), None)
+        stamp = story_stamp(slug)
         if stamp is None:
             return None
-        if stamp == (story.pk, story.version, story.last_modified):
-            return story, page
+        if kept[0] == stamp:
+            return kept[1]
     story = published_story(slug)
     if story is None:
         return None
     now = timezone.now()
     page, coming = _page_of(story, now)
+    built = build(story, page)
     seconds = settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600)
     if coming:
         seconds = max(1, min(seconds, math.ceil((coming - now).total_seconds())))
-    cache.set(key, (story, page), seconds)
-    return story, page
+    versioned.set(key, ((story.pk, story.version, story.last_modified), built), seconds)
+    return built
+
+
+CHROME_TEMPLATES = {"header": "includes/header.html", "footer": "includes/footer.html"}
+
+
+def site_chrome(request):
+    """Return the header and footer of reader pages, drawn once per content version, language and year.
+
+    What they show (the site's name and addresses, the top sections) changes only with the content
+    version; a page with a search query in its header draws its header itself (base.html).
+    """
+    year = timezone.localdate().year
+    key = f"newsroom:chrome:{content_version()}:{get_language()}:{year}"
+    chrome = versioned.get(key)
+    if chrome is None:
+        chrome = {name: render_to_string(template, request=request) for name, template in CHROME_TEMPLATES.items()}
+        versioned.set(key, chrome, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
+    return chrome
 
 
 def top_sections():
@@ -367,12 +414,12 @@ def _published_until(version):
     Kept in the cache for each content version, so one query answers it for every page until then.
     """
     key = f"newsroom:published-until:{version}"
-    until = cache.get(key, _MISSING)
+    until = versioned.get(key, _MISSING)
     now = timezone.now()
     if until is _MISSING or (until is not None and until <= now):
         seconds = seconds_until_next_change(now)
         until = now + datetime.timedelta(seconds=seconds) if seconds else None
-        cache.set(key, until, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
+        versioned.set(key, until, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
     return until
 
 
@@ -389,10 +436,10 @@ def _kept(name, args, fetch, now, *, clock=True):
     until = _published_until(version) if clock else None
     shape = hashlib.sha256(repr(args).encode()).hexdigest()[:32]
     key = f"newsroom:rows:{version}:{until.timestamp() if until else 0}:{name}:{shape}"
-    rows = cache.get(key, _MISSING)
+    rows = versioned.get(key, _MISSING)
     if rows is _MISSING:
         rows = fetch()
-        cache.set(key, rows, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
+        versioned.set(key, rows, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
     return rows
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -119,13 +120,17 @@ def can_preview(user):
 
 
 class ArticleDetailView(DetailView):
-    """A public story; for staff, also a draft or scheduled story at its would-be address, as a preview."""
+    """A public story; for staff, also a draft or scheduled story at its would-be address, as a preview.
+
+    The story and its meta tags are drawn from their templates (includes/story.html, article_meta.html).
+    For readers they are drawn once per version of the story, scheme and host, and kept in the story's
+    cache entry (reading.public_story_page), which is checked against the story's row on every request.
+    """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     cache_query_parameters = ()
-    # What the page shows beside the story, when it came with the story from the cache (reading.py).
-    story_page = None
+    story_templates = {"meta": "articles/includes/article_meta.html", "story": "articles/includes/story.html"}
 
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
@@ -133,35 +138,33 @@ class ArticleDetailView(DetailView):
             return Article.objects.for_story()
         return Article.objects.published().for_story()
 
-    def get_object(self, queryset=None):
-        if queryset is None and not self.request.COOKIES.get(settings.SESSION_COOKIE_NAME):
-            # A reader: nothing but public stories, and no session to look up.
-            found = reading.public_story_page(self.kwargs["slug"])
-            if found is None:
-                raise Http404("No such story")
-            story, self.story_page = found
-            return story
-        return super().get_object(queryset)
-
     def get(self, request, *args, **kwargs):
+        if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
+            return self.get_with_session(request)
+        # A reader: nothing but public stories, and no session to look up.
+        origin = f"{request.scheme}://{request.get_host()}"
+        page = reading.public_story_page(self.kwargs["slug"], variant=origin, build=self.reader_page)
+        if page is None:
+            return self.moved(request)
+        if request.path != page["path"]:
+            return redirect(page["path"], permanent=True)
+        return self.render_to_response({**page["context"], "view": self})
+
+    def get_with_session(self, request):
         try:
             self.object = self.get_object()
         except Http404:
-            moved = (
-                ArticleRedirect.objects.filter(old_path=request.path)
-                .select_related("article__primary_section")
-                .first()
-            )
-            if moved and moved.article.is_public():
-                return redirect(moved.article.get_absolute_url(), permanent=True)
-            raise
+            return self.moved(request)
         self.path = self.object.get_absolute_url()
         if request.path != self.path:
             return redirect(self.path, permanent=True)
         return self.render_story()
 
     def render_story(self):
-        response = self.render_to_response(self.get_context_data(object=self.object))
+        """Render self.object for someone signed in: drawn afresh, and never kept if it is a preview."""
+        context = self.get_context_data(object=self.object, **self.story_context(reading.story_page(self.object)))
+        context["story_html"] = self.story_html(context)
+        response = self.render_to_response(context)
         if not self.object.is_public():
             # A preview: never stored by any cache, never indexed.
             add_never_cache_headers(response)
@@ -169,28 +172,51 @@ class ArticleDetailView(DetailView):
             response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
+    def moved(self, request):
+        """Send a reader to where a story moved, if it did and is public; otherwise Not Found."""
+        moved = (
+            ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
+        )
+        if moved and moved.article.is_public():
+            return redirect(moved.article.get_absolute_url(), permanent=True)
+        raise Http404("No such story")
+
+    def reader_page(self, story, page):
+        """Return what a reader's request for this story renders: its templates drawn once, to be kept."""
+        self.object = story
+        self.path = story.get_absolute_url()
+        context = {"article": story, "object": story, **self.story_context(page)}
+        story_html = self.story_html(context)
+        kept = {key: context[key] for key in ("page_title", "description", "preview", "nav_sections")}
+        return {"path": self.path, "context": {**kept, "story_html": story_html}}
+
+    def story_html(self, context):
+        return {
+            name: render_to_string(template, context, request=self.request)
+            for name, template in self.story_templates.items()
+        }
+
+    def story_context(self, page):
+        """Return the template context of a story's page, from the story and what reading found for it."""
         article = self.object
-        page = self.story_page or reading.story_page(article)
         authorships, mentions, tags = page["authorships"], page["mentions"], page["tags"]
         request = self.request
         summary = article.seo_description or article.dek
         picture, width, height = structured_data.lead_picture(article, request)
         canonical_url = structured_data.absolute(request, self.path)
         page_title = article.seo_title or article.headline
-        context["preview"] = not article.is_public()
-        context.update(
-            page,
-            canonical_url=canonical_url,
-            share_links=structured_data.share_links(canonical_url, article.headline),
-            ninjs_url=fast_reverse("articles:ninjs-detail", guid=article.guid),
-            section_feed_url=fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
+        return {
+            **page,
+            "preview": not article.is_public(),
+            "canonical_url": canonical_url,
+            "share_links": structured_data.share_links(canonical_url, article.headline),
+            "ninjs_url": fast_reverse("articles:ninjs-detail", guid=article.guid),
+            "section_feed_url": fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
             # As text: the template engine would pass a number through the locale's number formatting.
-            reading_minutes=str(reading_minutes(article.body)),
-            page_title=page_title,
-            description=truncate(summary, 160),
-            social_meta=structured_data.social_meta(
+            "reading_minutes": str(reading_minutes(article.body)),
+            "page_title": page_title,
+            "description": truncate(summary, 160),
+            "social_meta": structured_data.social_meta(
                 article,
                 title=page_title,
                 description=truncate(summary, 300),
@@ -199,7 +225,7 @@ class ArticleDetailView(DetailView):
                 picture=(picture, width, height),
                 tags=tags,
             ),
-            structured_data=[
+            "structured_data": [
                 structured_data.news_article(
                     article,
                     request,
@@ -212,8 +238,7 @@ class ArticleDetailView(DetailView):
                 ),
                 structured_data.breadcrumbs(page["breadcrumbs"], request),
             ],
-        )
-        return context
+        }
 
 
 def truncate(text, length):

@@ -47,6 +47,13 @@ class Command(BaseCommand):
         parser.add_argument("--connections", type=int, default=8, help="Concurrent connections (default 8).")
         parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
         parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+        parser.add_argument("--save", metavar="FILE", help="Also write the figures to FILE (JSON), for --report.")
+        parser.add_argument(
+            "--report",
+            nargs="+",
+            metavar="FILE",
+            help="Measure nothing: print the figures saved by earlier runs (one a database) side by side.",
+        )
         parser.add_argument(
             "--wire-files",
             type=int,
@@ -54,7 +61,10 @@ class Command(BaseCommand):
             help="Wire files for the fixture figures (default 200; 0 skips them).",
         )
 
-    def handle(self, *args, duration, connections, workers, client, wire_files, **options):
+    def handle(self, *args, duration, connections, workers, client, wire_files, save, report, **options):
+        if report:
+            self.report([json.loads(Path(name).read_text(encoding="utf-8")) for name in report])
+            return
         if not Article.objects.published().exists():
             raise CommandError("no published stories: run generate_demo --articles N first")
         use_wrk = client == "wrk" or (client == "auto" and shutil.which("wrk"))
@@ -70,11 +80,13 @@ class Command(BaseCommand):
         measured["static"] = (0, target.stat().st_size)
 
         articles = Article.objects.count()
-        self.stdout.write(
-            f"Newsroom bench: {articles:,} stories on {connection.vendor}, gunicorn {workers} sync workers, "
+        cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
+        setup = (
+            f"{articles:,} stories on {connection.vendor} with {cache_backend}, gunicorn {workers} sync workers, "
             f"{connections} connections, {duration:g} s a page, client {'wrk' if use_wrk else 'python'}, "
-            f"{os.cpu_count()} cores (the load generator shares them)."
+            f"{os.cpu_count()} cores (the load generator shares them)"
         )
+        self.stdout.write(f"Newsroom bench: {setup}.")
         rows = []
         for cached in (False, True):
             with self.server(workers, cached) as base:
@@ -99,6 +111,20 @@ class Command(BaseCommand):
                         )
                     )
         self.table(rows)
+        if save:
+            database = (
+                "SQLite"
+                if connection.vendor == "sqlite"
+                else "PostgreSQL"
+                if connection.vendor == "postgresql"
+                else connection.vendor
+            )
+            shared = "Redis" if "redis" in settings.CACHES["default"]["BACKEND"].lower() else ""
+            label = f"{database} + {shared}" if shared else database
+            Path(save).parent.mkdir(parents=True, exist_ok=True)
+            Path(save).write_text(
+                json.dumps({"label": label, "setup": setup, "rows": rows}, indent=1), encoding="utf-8"
+            )
         if wire_files:
             self.fixture_figures(wire_files)
 
@@ -296,6 +322,35 @@ class Command(BaseCommand):
         latencies.sort()
         p99 = latencies[int(len(latencies) * 0.99) - 1] if latencies else 0
         return len(latencies) / duration, statistics.median(latencies) if latencies else 0, p99, errors[0]
+
+    # The targets the figures are held to (issue 15): uncached article, uncached home and section, any cached page.
+    TARGETS = (
+        ("uncached article", lambda name, mode: mode == "uncached" and name == "article", 0.25),
+        ("uncached home and section", lambda name, mode: mode == "uncached" and name in ("home", "section"), 0.15),
+        ("any cached page", lambda name, mode: mode == "cached" and name != "static", 0.8),
+    )
+
+    def report(self, runs):
+        """Print several runs' figures (one a database) side by side, each ratio against its own static file."""
+        for run in runs:
+            self.stdout.write(f"{run['label']}: {run['setup']}.")
+        header = f"{'page':<9}{'mode':<10}" + "".join(f"{run['label'] + ' req/s':>26}{'× static':>10}" for run in runs)
+        self.stdout.write("\n" + header)
+        self.stdout.write("-" * len(header))
+        figures = [{(row[0], row[1]): row for row in run["rows"]} for run in runs]
+        for name, mode, *_ in runs[0]["rows"]:
+            line = f"{name:<9}{mode:<10}"
+            for found in figures:
+                row = found.get((name, mode))
+                line += f"{row[2]:>26,.0f}{row[7]:>10.2f}" if row else f"{'-':>26}{'-':>10}"
+            self.stdout.write(line)
+        self.stdout.write("")
+        for label, picks, floor in self.TARGETS:
+            for run, found in zip(runs, figures, strict=True):
+                ratios = [row[7] for (name, mode), row in found.items() if picks(name, mode)]
+                worst = min(ratios, default=0)
+                verdict = "met" if worst >= floor else "NOT met"
+                self.stdout.write(f"{run['label']}: {label} ≥ {floor}× static: lowest {worst:.2f}× — {verdict}")
 
     def table(self, rows):
         header = (

@@ -69,10 +69,19 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=1000)
         parser.add_argument("--seed", type=int, default=2025)
         parser.add_argument("--batch", type=int, default=2000)
+        parser.add_argument(
+            "--unless-present",
+            action="store_true",
+            help="Do nothing if the database already holds this many demo stories (for make bench).",
+        )
 
-    def handle(self, *args, articles, seed, batch, **options):
+    def handle(self, *args, articles, seed, batch, unless_present, **options):
         if articles < 1 or articles > 1_000_000:
             raise CommandError("--articles takes a number from 1 to 1,000,000")
+        demo = Article.objects.filter(guid__startswith="urn:newsroom:demo:").count() if unless_present else 0
+        if unless_present and demo == articles:
+            self.stdout.write(f"The database holds {demo:,} demo stories already.")
+            return
         if Article.objects.filter(guid__startswith="urn:newsroom:demo:").exists():
             raise CommandError("demo stories exist already; flush the database first")
         rng = random.Random(seed)
