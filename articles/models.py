@@ -431,8 +431,8 @@ class ArticleQuerySet(models.QuerySet):
     def with_story_parts(self):
         """Return the rows with everything a whole story shows: bylines, people, links, tags, corrections."""
         return self.for_story().prefetch_related(
-            models.Prefetch("authorships", queryset=Authorship.objects.select_related("person")),
-            models.Prefetch("mentions", queryset=Mention.objects.select_related("person")),
+            bylines(),
+            mentions(),
             models.Prefetch(
                 "related_links", queryset=RelatedLink.objects.select_related("target_article__primary_section")
             ),
@@ -721,6 +721,21 @@ class Mention(models.Model):
         return (natural_keys.related(self, "article").guid, natural_keys.related(self, "person").slug)
 
     natural_key.dependencies = ["articles.article", "articles.person"]
+
+
+def bylines():
+    """Return the one way bylines are fetched, for story pages, feeds, ninjs and the desk's list alike:
+    in order, with each person's name and address."""
+    shown = ("article", "role", "position", "person__name", "person__slug")
+    rows = Authorship.objects.select_related("person").only(*shown)
+    return models.Prefetch("authorships", queryset=rows)
+
+
+def mentions():
+    """Return the one way the people a story names are fetched: in order, with names, addresses and titles."""
+    shown = ("article", "title", "position", "person__name", "person__slug")
+    rows = Mention.objects.select_related("person").only(*shown)
+    return models.Prefetch("mentions", queryset=rows)
 
 
 class TaggedArticle(TaggedItemBase):

@@ -11,7 +11,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import construct_instance
 from django.http import HttpResponseRedirect
@@ -40,6 +40,7 @@ from articles.models import (
     RelatedLink,
     Section,
     TaggedArticle,
+    bylines,
 )
 
 Status = Article.Status
@@ -344,13 +345,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     revision_form_template = "admin/articles/article/revision_form.html"
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related(
-                "primary_section", Prefetch("authorships", queryset=Authorship.objects.select_related("person"))
-            )
-        )
+        return super().get_queryset(request).prefetch_related("primary_section", bylines())
 
     def get_search_results(self, request, queryset, search_term):
         return search.search_stories(queryset, search_term), False

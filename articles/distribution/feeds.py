@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from articles.models import Article, Section
+from articles.models import Article, Section, bylines
 from articles.reader import reading
 
 FEED_LENGTH = 30
@@ -64,7 +64,7 @@ class ArticleFeed(Feed):
             Article.objects.published()
             .for_story()
             .defer("body")  # a feed item carries the standfirst, not the story
-            .prefetch_related(reading.bylines(), reading.taggings())
+            .prefetch_related(bylines(), reading.taggings())
             .order_by("-published_at", "-pk")
         )
         return self.filter_articles(queryset, obj)[:FEED_LENGTH]

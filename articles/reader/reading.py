@@ -31,35 +31,13 @@ from articles.models import (
     Section,
     TaggedArticle,
     article_path,
+    bylines,
     is_public,
+    mentions,
     public_q,
 )
 from articles.platform.cache import content_version, seconds_until_next_change, versioned
 from articles.reader.rendering import story_body
-
-
-def byline_rows():
-    """Return bylines as every page that shows them reads them: in order, with each person's name and address."""
-    return Authorship.objects.select_related("person").only(
-        "article", "role", "position", "person__name", "person__slug"
-    )
-
-
-def bylines():
-    """Return the one way bylines are fetched, for story pages and feeds alike."""
-    return Prefetch("authorships", queryset=byline_rows())
-
-
-def mention_rows():
-    """Return the people stories name, in order, with their names, addresses and titles."""
-    return Mention.objects.select_related("person").only(
-        "article", "title", "position", "person__name", "person__slug"
-    )
-
-
-def mentions():
-    """Return how the people a story names are fetched."""
-    return Prefetch("mentions", queryset=mention_rows())
 
 
 def tagging_rows():
