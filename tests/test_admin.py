@@ -306,3 +306,11 @@ def test_autocomplete_for_a_linked_story_searches_the_full_text_index(editor_cli
         {"app_label": "articles", "model_name": "relatedlink", "field_name": "target_article", "term": "harb"},
     )
     assert [r["text"] for r in response.json()["results"]] == ["Harbour reopens after the storm"]
+
+
+@pytest.mark.parametrize("year", ["9999", "0", "1899"])
+def test_a_drill_down_to_a_year_outside_the_bounds_shows_the_whole_list_and_says_why(editor_client, year):
+    response = editor_client.get(reverse("admin:articles_article_changelist") + f"?published_at__year={year}")
+    assert response.status_code == 302 and response["Location"] == reverse("admin:articles_article_changelist")
+    page = editor_client.get(response["Location"])
+    assert f"Nothing is dated in the year {year}." in page.content.decode()

@@ -5,9 +5,7 @@ import json
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.contrib.admin.models import LogEntry
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -78,11 +76,16 @@ class DrillDownWithinBounds:
     Django works out the year after the one asked for, which overflows for 9999.
     """
 
-    def get_changelist_instance(self, request):
-        year = request.GET.get(f"{self.date_hierarchy}__year")
-        if year is not None and not (year.isdigit() and limits.year_in_range(int(year))):
-            raise IncorrectLookupParameters(f"Nothing is dated in the year {year}.")
-        return super().get_changelist_instance(request)
+    def changelist_view(self, request, extra_context=None):
+        return self.out_of_bounds(request) or super().changelist_view(request, extra_context)
+
+    def out_of_bounds(self, request):
+        """Send a drill-down to a year out of bounds back to the whole list, saying why; None if it is not."""
+        year = request.GET.get(f"{self.date_hierarchy}__year", "")
+        if year.isdigit() and not limits.year_in_range(int(year)):
+            self.message_user(request, f"Nothing is dated in the year {year}.", messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return None
 
 
 class SharedWithPublishedStories:
@@ -378,7 +381,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             return super().changelist_view(request, extra_context)  # bulk actions: one revision for them all
         # Reading the list writes nothing: no revision, so no transaction and no savepoint queries around it.
         context = {"has_change_permission": self.has_change_permission(request), **(extra_context or {})}
-        return admin.ModelAdmin.changelist_view(self, request, context)
+        return self.out_of_bounds(request) or admin.ModelAdmin.changelist_view(self, request, context)
 
     # Who may do what: the rules live in articles.desk.publishing.
 
@@ -752,15 +755,6 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         self._move_selected(request, queryset, Status.DRAFT)
 
     # Columns and read-only fields.
-
-    def action_checkbox(self, obj):
-        # The same markup as Django's, without rendering a form widget's template for each of 100 rows.
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            f"Select this object for an action - {obj}",
-        )
 
     @admin.display(description="Byline")
     def bylines(self, obj):
