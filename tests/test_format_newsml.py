@@ -382,3 +382,15 @@ def test_bad_input_is_refused_naming_the_file_and_reason(reader, data, reason):
         list(reader.read(data, filename="bad.xml"))
     assert caught.value.filename == "bad.xml"
     assert reason in caught.value.message
+
+
+def test_embargoed_without_a_time_holds_the_item():
+    data = EMBARGOED.replace(b"<embargoed>2026-05-03T06:00:00Z</embargoed>", b"<embargoed/>")
+    [item] = read_all(data, "council.xml")
+    assert (item.pub_status, item.embargo) == ("withheld", None)
+
+
+def test_an_embargo_that_is_not_a_time_is_refused_rather_than_ignored():
+    data = EMBARGOED.replace(b"2026-05-03T06:00:00Z", b"Monday noon")
+    with pytest.raises(FormatError, match="council.xml: embargoed 'Monday noon' is not a date and time"):
+        read_all(data, "council.xml")

@@ -199,3 +199,35 @@ def test_binary_junk_is_refused():
         list(nitf.read(junk, filename="junk.bin"))
     assert caught.value.filename == "junk.bin"
     assert "malformed XML" in caught.value.message
+
+
+def test_a_canceled_document_without_text_is_kept_as_a_notice():
+    data = (
+        b'<nitf><head><docdata management-status="canceled"><doc-id id-string="urn:x:1"/></docdata></head>'
+        b"<body><body.head><hedline><hl1>Withdrawn story</hl1></hedline></body.head></body></nitf>"
+    )
+    item = read_one(data)
+    assert (item.pub_status, item.guid, item.story.headline, item.story.blocks) == (
+        "canceled",
+        "urn:x:1",
+        "Withdrawn story",
+        (),
+    )
+
+
+@pytest.mark.parametrize(
+    ("byline", "names", "title"),
+    [
+        ("By JOHN SMITH, Associated Press Writer", ["John Smith"], "Associated Press Writer"),
+        ("By Jane Doe and JOHN O'NEIL", ["Jane Doe", "John O'Neil"], None),
+        ("by Ana María López, Special Correspondent", ["Ana María López"], "Special Correspondent"),
+    ],
+)
+def test_byline_text_in_the_byline_element(byline, names, title):
+    data = FULL.replace(
+        b"<byline>By ANNA LINDQVIST and Tom Reyes<byttl>Harbour Wire Staff</byttl></byline>",
+        f"<byline>{byline}</byline>".encode(),
+    )
+    item = read_one(data)
+    assert [b.name for b in item.story.bylines] == names
+    assert item.extra.get("byline_titles", [None]) == [title]

@@ -121,10 +121,12 @@ def _number(value: str | None) -> int | None:
 def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
     """Return the incoming item of one NITF document."""
     parts = story_parts(nitf)
-    if not parts.blocks:
-        raise FormatError("the NITF document has no text in body.content", filename=filename)
     head = child(nitf, "head")
     docdata = child(head, "docdata")
+    status = _STATUSES.get((_attribute(docdata, "management-status") or "usable").lower(), "usable")
+    # A withheld or canceled document is a notice about an earlier one: kept even without text.
+    if not parts.blocks and status == "usable":
+        raise FormatError("the NITF document has no text in body.content", filename=filename)
     doc_id = child(docdata, "doc-id")
     copyright_ = child(docdata, "doc.copyright")
     holder = _attribute(copyright_, "holder")
@@ -141,7 +143,6 @@ def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
     release = child(docdata, "date.release")
     issue = child(docdata, "date.issue")
     ed_msg = child(docdata, "ed-msg")
-    status = _attribute(docdata, "management-status") or "usable"
     urgency = child(docdata, "urgency")
     du_key = child(docdata, "du-key")
     return IncomingItem(
@@ -149,7 +150,7 @@ def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
         story=story,
         guid=_attribute(doc_id, "id-string"),
         version=_number(_attribute(du_key, "version")),
-        pub_status=_STATUSES.get(status.strip().lower(), "usable"),  # type: ignore[arg-type]
+        pub_status=status,  # type: ignore[arg-type]
         embargo=moment(_attribute(release, "norm"), what="date.release", filename=filename),
         urgency=_number(_attribute(urgency, "ed-urg")),
         credit=credit,
