@@ -89,6 +89,9 @@ def test_ansa_plain_text_item():
     assert item.urgency == 5
     assert item.sent_at == datetime(2017, 10, 11, 10, 41, tzinfo=timezone(timedelta(hours=1)))
     assert [s.name for s in item.subjects][0] == "ALR"
+    # The picture the item points to is kept by its address; it has no caption to lead with.
+    assert item.pictures == (Picture(href="tag:ansa.it,2017-10-11:200400bfd17a98e68ea9597546e5ec93.jpg"),)
+    assert story.lead_image is None
 
 
 def test_iptc_text_document_with_nitf_inside():

@@ -45,6 +45,7 @@ FULL = b"""<?xml version="1.0" encoding="UTF-8"?>
         <media-caption>Cyclists cross the new bridge at dawn.</media-caption>
         <media-producer>Photo: Lena Berg</media-producer>
       </media>
+      <media media-type="video"><media-reference source="bridge.mp4"/><media-caption>Video</media-caption></media>
       <hl2>What comes next</hl2>
       <block>
         <p>Cars will follow in <em>June</em>, the works office said.</p>
@@ -231,3 +232,18 @@ def test_byline_text_in_the_byline_element(byline, names, title):
     item = read_one(data)
     assert [b.name for b in item.story.bylines] == names
     assert item.extra.get("byline_titles", [None]) == [title]
+
+
+def test_html_entities_of_a_named_dtd_are_read_as_characters():
+    # Agencies name the NITF DTD without sending it; it is never fetched, yet its "&mdash;" must read.
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE nitf SYSTEM "nitf-3-4.dtd"><nitf><body><body.head><hedline>'
+        b"<hl1>Caf&eacute; reopens</hl1></hedline></body.head><body.content><p>Doors open &mdash; at last &amp; "
+        b"for good.</p></body.content></body></nitf>"
+    )
+    item = read_one(data)
+    assert item.story.headline == "Café reopens"
+    assert item.story.blocks[0].text == "Doors open — at last & for good."
+    # Without a DTD to define it, an HTML entity stays an error, as XML says.
+    with pytest.raises(FormatError, match="undefined entity"):
+        read_one(data.replace(b' SYSTEM "nitf-3-4.dtd"', b""))

@@ -28,6 +28,7 @@ _INLINE = frozenset(
     "chron classifier copyrite event frac function lang location money num object.title org person pronounce "
     "virtloc alt-code".split()
 )
+_PICTURE_MEDIA = frozenset({"image", "photo", "graphic", "picture", ""})
 _BREAKS = frozenset({"br", "hr"})
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _PARAGRAPH_TAG = re.compile(r"</?(?:p|div|br|h[1-6]|li)\b[^<>]{0,500}>", re.IGNORECASE)
@@ -118,7 +119,8 @@ def _element(child: Element, body: Body) -> None:
     elif name in _LISTS:
         body.add_list([text_of(item) for item in child if isinstance(item.tag, str)])
     elif name == "media":
-        body.pictures.append(nitf_picture(child))
+        if is_picture(child):
+            body.pictures.append(nitf_picture(child))
     elif name in ("img", "figure"):
         picture = _xhtml_picture(child)
         if picture is not None:
@@ -140,7 +142,7 @@ def _paragraph(element: Element, body: Body) -> None:
     """Add a paragraph, taking out any picture set inside it."""
     for inner in element.iter():
         name = local(inner.tag).lower() if isinstance(inner.tag, str) else ""
-        if name == "media":
+        if name == "media" and is_picture(inner):
             body.pictures.append(nitf_picture(inner))
         elif name == "img":
             picture = _xhtml_picture(inner)
@@ -155,6 +157,11 @@ def _first(element: Element, name: str) -> Element | None:
         if isinstance(inner.tag, str) and local(inner.tag) == name:
             return inner
     return None
+
+
+def is_picture(media: Element) -> bool:
+    """Tell whether an NITF `media` element is a still image (not audio, video or data)."""
+    return (media.get("media-type") or "image").strip().lower() in _PICTURE_MEDIA
 
 
 def nitf_picture(media: Element) -> Picture:

@@ -23,6 +23,7 @@ from articles.interchange.formats.xmlstory import (
     lenient_moment,
     make_story,
     moment,
+    parse,
     split_byline,
     text_items,
     unique_subjects,
@@ -223,7 +224,7 @@ def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> Inco
 @guarded
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the story items of a NewsML 1 document; refuse it, saying why, when none carries text."""
-    root = xml.parse(data, filename=filename)
+    root = parse(data, filename=filename)
     if xml.local(root.tag) != "NewsML":
         raise FormatError(f"not NewsML 1: the root element is <{xml.local(root.tag)}>", filename=filename)
     envelope_element = child(root, "NewsEnvelope")

@@ -15,7 +15,7 @@ from xml.etree.ElementTree import Element
 
 from articles.interchange.formats import xml
 from articles.interchange.formats.body import Body, read_body, read_text
-from articles.interchange.formats.items import FormatError, IncomingItem, Subject
+from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
 from articles.interchange.formats.nitf import StoryParts, story_parts
 from articles.interchange.formats.xmlstory import (
     child,
@@ -24,6 +24,7 @@ from articles.interchange.formats.xmlstory import (
     lenient_moment,
     make_story,
     moment,
+    parse,
     split_byline,
     text_items,
     unique_subjects,
@@ -157,6 +158,16 @@ def _content(content_set: Element | None) -> tuple[Body, StoryParts | None, str]
     return Body(), None, ", ".join(held) or "no content"
 
 
+def _remote_pictures(content_set: Element | None) -> list[Picture]:
+    """Return the pictures a contentSet points to (remoteContent of an image type), by address only."""
+    return [
+        Picture(href=remote.get("href") or remote.get("residref"))
+        for remote in children(content_set, "remoteContent")
+        if (remote.get("contenttype") or "").lower().startswith("image/")
+        and (remote.get("href") or remote.get("residref"))
+    ]
+
+
 def _bylines(content_meta: Element | None, parts: StoryParts | None) -> tuple[list[str], list[str]]:
     """Return the names credited (from `by`, else the NITF byline, else person creators) and their titles."""
     names: list[str] = []
@@ -190,7 +201,8 @@ def item_of(news_item: Element, *, filename: str | None, header: dict | None = N
     content_meta = child(news_item, "contentMeta")
     item_class = _attribute(child(item_meta, "itemClass"), "qcode")
     status = _STATUSES.get(_attribute(child(item_meta, "pubStatus"), "qcode").lower(), "usable")
-    body, parts, held = _content(child(news_item, "contentSet"))
+    content_set = child(news_item, "contentSet")
+    body, parts, held = _content(content_set)
     notice = status != "usable"
     if item_class not in _TEXT_CLASSES and not notice:
         raise FormatError(f"a {item_class} news item carries no story text", filename=filename)
@@ -263,7 +275,7 @@ def item_of(news_item: Element, *, filename: str | None, header: dict | None = N
         sent_at=header.get("sent") or extra["version_created"],
         editorial_note=xml.text_of(child(item_meta, "edNote")) or None,
         subjects=unique_subjects(_subjects(content_meta, language)),
-        pictures=tuple(body.pictures),
+        pictures=tuple(body.pictures + _remote_pictures(content_set)),
         extra=extra,
     )
 
@@ -317,7 +329,7 @@ def _message(message: Element, filename: str | None) -> Iterator[IncomingItem]:
 @guarded
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the story items of a NewsML-G2 document."""
-    root = xml.parse(data, filename=filename)
+    root = parse(data, filename=filename)
     kind = xml.local(root.tag)
     if kind == "newsMessage":
         yield from _message(root, filename)

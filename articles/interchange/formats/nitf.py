@@ -21,6 +21,7 @@ from articles.interchange.formats.xmlstory import (
     lenient_moment,
     make_story,
     moment,
+    parse,
     split_byline,
     unique_subjects,
 )
@@ -173,7 +174,7 @@ def _editorial_note(ed_msg: Element | None) -> str | None:
 @guarded
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the one story of an NITF document."""
-    root = xml.parse(data, filename=filename)
+    root = parse(data, filename=filename)
     if xml.local(root.tag) != "nitf":
         raise FormatError(f"not NITF: the root element is <{xml.local(root.tag)}>", filename=filename)
     yield item_of(root, filename=filename)

@@ -10,18 +10,20 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import wraps
+from html.entities import name2codepoint
 from xml.etree.ElementTree import Element
 
 from articles.core.limits import HEADLINE_MAX_LENGTH, TimeOutOfRange, check_moment
 from articles.interchange import wire
+from articles.interchange.formats import xml
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
-from articles.interchange.formats.xml import local
 from articles.interchange.wire import Block, Byline, LeadImage, WireArticle
 
 __all__ = [
     "child",
     "children",
     "guarded",
+    "parse",
     "make_story",
     "moment",
     "split_byline",
@@ -42,6 +44,9 @@ _TITLE_WORDS = frozenset(
     "bureau chief associated agency columnist contributor analyst network international wire photographer "
     "special senior".split()
 )
+_NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
+_XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
+_DOCTYPE_WITH_DTD = re.compile(rb"<!DOCTYPE\s+[^\s>\[]+\s+(?:SYSTEM|PUBLIC)\b")
 _DASH = r"\s*(?:—|–|--?)\s+"
 _SOURCE_LEAD = re.compile(r"^\((?P<source>[^()]{1,40})\)" + _DASH)
 _DATELINE_LEAD = re.compile(r"^(?P<place>[^\W\d_][^()—–]{0,80}?)\s*(?:\((?P<source>[^()]{1,40})\))?" + _DASH)
@@ -51,6 +56,29 @@ _CREDIT_TAIL = re.compile(
 )
 _CREDIT_PART = re.compile(r"^(?P<role>additional reporting|reporting|writing|editing)\s+by\s+(?P<names>.+)$", re.I)
 _ROLES = {"additional reporting": "additional", "reporting": "author", "writing": "author", "editing": "editor"}
+
+
+def _numeric_entity(match: re.Match[bytes]) -> bytes:
+    """Return an HTML named entity as a numeric character reference; leave XML's own and unknown names."""
+    name = match.group(1)
+    if name in _XML_ENTITIES:
+        return match.group(0)
+    code = name2codepoint.get(name.decode("ascii"))
+    return b"&#%d;" % code if code is not None else match.group(0)
+
+
+def parse(data: bytes, *, filename: str | None) -> Element:
+    """Parse an agency document safely; HTML entities its DTD would define (&mdash;) are read as characters.
+
+    NITF and NewsML 1 files name their DTD rather than carry it, and the DTD is never fetched; without it
+    "&mdash;" is undefined. Such names are rewritten as numeric references and the document read again.
+    """
+    try:
+        return xml.parse(data, filename=filename)
+    except FormatError as error:
+        if "undefined entity" not in error.message or not _DOCTYPE_WITH_DTD.search(data[:4096]):
+            raise
+    return xml.parse(_NAMED_ENTITY.sub(_numeric_entity, data), filename=filename)
 
 
 def moment(value: str | None, *, what: str, filename: str | None) -> datetime | None:
@@ -275,7 +303,7 @@ def children(element: Element | None, name: str) -> list[Element]:
     """Return the child elements of `element` with the local name `name`."""
     if element is None:
         return []
-    return [item for item in element if isinstance(item.tag, str) and local(item.tag) == name]
+    return [item for item in element if isinstance(item.tag, str) and xml.local(item.tag) == name]
 
 
 def child(element: Element | None, name: str) -> Element | None:
