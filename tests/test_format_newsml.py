@@ -397,3 +397,38 @@ def test_an_embargo_that_is_not_a_time_is_refused_rather_than_ignored():
     data = EMBARGOED.replace(b"2026-05-03T06:00:00Z", b"Monday noon")
     with pytest.raises(FormatError, match="council.xml: embargoed 'Monday noon' is not a date and time"):
         read_all(data, "council.xml")
+
+
+def _with_content(content_set):
+    start, end = EMBARGOED.index(b"<contentSet>"), EMBARGOED.index(b"</contentSet>") + len(b"</contentSet>")
+    return EMBARGOED[:start] + content_set + EMBARGOED[end:]
+
+
+def test_plain_text_indented_as_a_whole_keeps_its_paragraphs():
+    data = _with_content(
+        b"<contentSet><inlineData contenttype='text/plain'>\n      The council voted on Friday.\n"
+        b"      The vote was close.\n\n      The next review is due in a year.\n    </inlineData></contentSet>"
+    )
+    [item] = read_all(data, "council.xml")
+    assert paragraphs(item.story) == [
+        "The council voted on Friday. The vote was close.",
+        "The next review is due in a year.",
+    ]
+
+
+def test_base64_inline_data():
+    data = _with_content(
+        b"<contentSet><inlineData contenttype='text/plain' encoding='base64'>"
+        b"VGhlIGNvdW5jaWwgdm90ZWQu</inlineData></contentSet>"
+    )
+    [item] = read_all(data, "council.xml")
+    assert paragraphs(item.story) == ["The council voted."]
+
+
+def test_other_xml_vocabularies_are_not_read_as_story_text():
+    data = _with_content(
+        b"<contentSet><inlineXML contenttype='application/vnd.example.scores+xml'><scores><team>Riverton 3</team>"
+        b"</scores></inlineXML></contentSet>"
+    )
+    with pytest.raises(FormatError, match=r"carries no story text \(it holds inlineXML application/vnd.example"):
+        read_all(data, "council.xml")

@@ -247,3 +247,20 @@ def test_html_entities_of_a_named_dtd_are_read_as_characters():
     # Without a DTD to define it, an HTML entity stays an error, as XML says.
     with pytest.raises(FormatError, match="undefined entity"):
         read_one(data.replace(b' SYSTEM "nitf-3-4.dtd"', b""))
+
+
+@pytest.mark.parametrize(
+    ("byline", "names", "title"),
+    [
+        ("The Associated Press", [], "The Associated Press"),
+        ("By Jane Doe in Paris and John Roe", ["Jane Doe", "John Roe"], None),
+    ],
+)
+def test_byline_without_a_person_or_with_a_place(byline, names, title):
+    data = FULL.replace(
+        b"<byline>By ANNA LINDQVIST and Tom Reyes<byttl>Harbour Wire Staff</byttl></byline>",
+        f"<byline>{byline}</byline>".encode(),
+    )
+    item = read_one(data)
+    assert [b.name for b in item.story.bylines] == names
+    assert item.extra.get("byline_titles", [None]) == [title]

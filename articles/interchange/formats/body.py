@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
@@ -89,6 +90,8 @@ def read_text(text: str) -> Body:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _TAG.search(text):
         text = html.unescape(_TAG.sub("", _PARAGRAPH_TAG.sub("\n\n", text)))
+    # Text indented as a whole (pretty-printed inside XML) is not a run of indented paragraphs.
+    text = textwrap.dedent(text)
     body = Body()
     for chunk in _BLANK_LINE.split(text):
         for paragraph in _INDENTED.split(chunk):

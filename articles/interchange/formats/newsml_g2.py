@@ -8,6 +8,7 @@ withheld item is kept even without text, since it is a notice about an earlier v
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from functools import partial
 from urllib.parse import urlsplit
@@ -44,6 +45,7 @@ _ITEMS = frozenset({"newsItem", "newsMessage", *_NOT_STORIES})
 # Parts of a NewsML-G2 document, as the guidelines print them on their own.
 _FRAGMENTS = frozenset({"contentSet", "contentMeta", "itemMeta", "groupSet", "itemSet", "rightsInfo"})
 _STATUSES = {"usable": "usable", "withheld": "withheld", "canceled": "canceled", "cancelled": "canceled"}
+_XHTML_ROOTS = frozenset({"html", "body", "div", "p", "section", "article", "h1", "h2", "h3", "ul", "ol"})
 _TEXT_CLASSES = frozenset({"text", ""})
 
 
@@ -141,14 +143,16 @@ def _content(content_set: Element | None) -> tuple[Body, StoryParts | None, str]
         kind = xml.local(content.tag)
         contenttype = (content.get("contenttype") or "").lower()
         held.append(f"{kind} {contenttype}".strip())
-        if kind == "inlineData":
-            body = read_text(content.text or "")
-        elif kind == "inlineXML" and "sportsml" not in contenttype:
+        if kind == "inlineData" and (contenttype.startswith("text/") or not contenttype):
+            body = read_text(_inline_data(content))
+        elif kind == "inlineXML":
             nitf = next((e for e in content.iter() if isinstance(e.tag, str) and xml.local(e.tag) == "nitf"), None)
             if nitf is not None:
                 parts = story_parts(nitf)
                 if parts.blocks:
                     return Body(blocks=parts.blocks, pictures=parts.pictures), parts, ""
+                continue
+            if not _holds_xhtml(content, contenttype):
                 continue
             body = read_body(content)
         else:
@@ -156,6 +160,25 @@ def _content(content_set: Element | None) -> tuple[Body, StoryParts | None, str]
         if body.blocks:
             return body, None, ""
     return Body(), None, ", ".join(held) or "no content"
+
+
+def _inline_data(content: Element) -> str:
+    """Return the text of an inlineData element, decoding it where it says it is base64."""
+    text = content.text or ""
+    if (content.get("encoding") or "").strip().lower() != "base64":
+        return text
+    try:
+        return base64.b64decode("".join(text.split()), validate=True).decode("utf-8")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise FormatError(f"the inlineData says base64 but does not decode to UTF-8 text ({error})") from error
+
+
+def _holds_xhtml(content: Element, contenttype: str) -> bool:
+    """Tell whether an inlineXML holds XHTML (or bare paragraphs), not another XML vocabulary such as SportsML."""
+    if "html" in contenttype:
+        return True
+    first = next((e for e in content if isinstance(e.tag, str)), None)
+    return not contenttype and first is not None and xml.local(first.tag).lower() in _XHTML_ROOTS
 
 
 def _remote_pictures(content_set: Element | None) -> list[Picture]:

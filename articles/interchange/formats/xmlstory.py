@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from functools import wraps
 from html.entities import name2codepoint
 from xml.etree.ElementTree import Element
@@ -44,6 +44,8 @@ _TITLE_WORDS = frozenset(
     "bureau chief associated agency columnist contributor analyst network international wire photographer "
     "special senior".split()
 )
+# "Jane Doe in Paris": the place is not part of the name.
+_NAME_PLACE = re.compile(r"\s+in\s+[A-Z][\w'’. -]*$")
 _NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
 _XML_ENTITIES = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
 _DOCTYPE_WITH_DTD = re.compile(rb"<!DOCTYPE\s+[^\s>\[]+\s+(?:SYSTEM|PUBLIC)\b")
@@ -105,9 +107,7 @@ def moment(value: str | None, *, what: str, filename: str | None) -> datetime | 
         if offset and offset != "Z":
             digits = offset[1:].replace(":", "")
             minutes = int(digits[:2]) * 60 + int(digits[2:4] or 0)
-            result = datetime.fromisoformat(
-                f"{result.replace(tzinfo=None).isoformat()}{offset[0]}{minutes // 60:02d}:{minutes % 60:02d}"
-            )
+            result = result.replace(tzinfo=timezone(timedelta(minutes=-minutes if offset[0] == "-" else minutes)))
         return check_moment(result)
     except (ValueError, TimeOutOfRange) as exc:
         raise FormatError(f"{what} {value[:60]!r} is not a usable date and time ({exc})", filename=filename) from exc
@@ -127,12 +127,15 @@ def _name_case(name: str) -> str:
     return name.title() if letters and all(ch.isupper() for ch in letters) else name
 
 
+def _has_title_word(segment: str) -> bool:
+    """Tell whether a byline segment holds a word of a job title ("Writer", "Correspondent", "Press")."""
+    return any(word.lower().strip(".") in _TITLE_WORDS for word in segment.replace("/", " ").split())
+
+
 def _is_title(segment: str) -> bool:
-    """Tell whether a byline segment reads as a job title rather than a person's name."""
-    words = segment.replace("/", " ").split()
-    if not words or len(words) > 6:
-        return True
-    return any(word.lower().strip(".") in _TITLE_WORDS or word[0].islower() for word in words)
+    """Tell whether a later byline segment reads as a job title rather than a person's name."""
+    words = segment.split()
+    return not words or len(words) > 6 or any(word[0].islower() for word in words)
 
 
 def split_byline(text: str) -> tuple[list[str], str | None]:
@@ -142,16 +145,15 @@ def split_byline(text: str) -> tuple[list[str], str | None]:
         return [], None
     segments = [part.strip() for part in re.split(r"\s*[,;]\s*", text) if part.strip()]
     names: list[str] = []
-    title: str | None = None
     for position, segment in enumerate(segments):
-        if position and _is_title(segment):
-            title = ", ".join(segments[position:])
-            break
+        # "Associated Press" alone is a title too; later segments may also be titles by their small words.
+        if _has_title_word(segment) or (position and _is_title(segment)):
+            return names, ", ".join(segments[position:])
         for name in re.split(r"\s+(?:and|&)\s+|\s+AND\s+", segment):
-            name = name.strip()
+            name = _NAME_PLACE.sub("", name.strip())
             if name:
                 names.append(_name_case(name))
-    return names, title
+    return names, None
 
 
 def strip_dateline(blocks: list[Block], dateline: str | None) -> tuple[list[Block], str | None, str | None]:
@@ -203,7 +205,7 @@ def take_credits(blocks: list[Block]) -> tuple[list[Block], list[Byline]]:
             return blocks, []
         role = _ROLES[" ".join(found.group("role").lower().split())]
         for name in re.split(r"\s*,\s*|\s+and\s+", found.group("names")):
-            name = re.sub(r"\s+in\s+[A-Z][\w'’. -]*$", "", name.strip())
+            name = _NAME_PLACE.sub("", name.strip())
             if name:
                 credits.append(Byline(name=name, role=role))  # type: ignore[arg-type]
     rest = blocks[-1].text[: len(blocks[-1].text) - len(match.group(0))].rstrip()
