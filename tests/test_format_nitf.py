@@ -222,6 +222,8 @@ def test_a_canceled_document_without_text_is_kept_as_a_notice():
         ("By JOHN SMITH, Associated Press Writer", ["John Smith"], "Associated Press Writer"),
         ("By Jane Doe and JOHN O'NEIL", ["Jane Doe", "John O'Neil"], None),
         ("by Ana María López, Special Correspondent", ["Ana María López"], "Special Correspondent"),
+        ("The Associated Press", [], "The Associated Press"),
+        ("By Jane Doe in Paris and John Roe", ["Jane Doe", "John Roe"], None),
     ],
 )
 def test_byline_text_in_the_byline_element(byline, names, title):
@@ -247,20 +249,3 @@ def test_html_entities_of_a_named_dtd_are_read_as_characters():
     # Without a DTD to define it, an HTML entity stays an error, as XML says.
     with pytest.raises(FormatError, match="undefined entity"):
         read_one(data.replace(b' SYSTEM "nitf-3-4.dtd"', b""))
-
-
-@pytest.mark.parametrize(
-    ("byline", "names", "title"),
-    [
-        ("The Associated Press", [], "The Associated Press"),
-        ("By Jane Doe in Paris and John Roe", ["Jane Doe", "John Roe"], None),
-    ],
-)
-def test_byline_without_a_person_or_with_a_place(byline, names, title):
-    data = FULL.replace(
-        b"<byline>By ANNA LINDQVIST and Tom Reyes<byttl>Harbour Wire Staff</byttl></byline>",
-        f"<byline>{byline}</byline>".encode(),
-    )
-    item = read_one(data)
-    assert [b.name for b in item.story.bylines] == names
-    assert item.extra.get("byline_titles", [None]) == [title]
