@@ -432,3 +432,11 @@ def test_other_xml_vocabularies_are_not_read_as_story_text():
     )
     with pytest.raises(FormatError, match=r"carries no story text \(it holds inlineXML application/vnd.example"):
         read_all(data, "council.xml")
+
+
+@pytest.mark.parametrize("version", ["9" * 5000, "99999999999999999999", "²", "-3", "v2"])
+def test_a_version_that_is_no_usable_number_is_left_out(version):
+    data = EMBARGOED.replace(b'version="4"', f'version="{version}"'.encode())
+    [item] = read_all(data, "council.xml")
+    assert item.version is None
+    assert item.guid == "urn:example:council-vote"

@@ -43,7 +43,7 @@ TAGS = [
 ATTRIBUTES = ["qcode", "norm", "version", "guid", "FormalName", "id-string", "ed-urg", "rel", "residref", "Href"]
 VALUES = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["stat:canceled", "20261301T250000Z", "2026-02-30T00:00:00Z", "99999999999999999999", "-1", ""]),
+    st.sampled_from(["stat:canceled", "20261301T250000Z", "2026-02-30T00:00:00Z", "9" * 5000, "²", "-1", ""]),
 )
 
 

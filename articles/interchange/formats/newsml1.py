@@ -27,6 +27,7 @@ from articles.interchange.formats.xmlstory import (
     split_byline,
     text_items,
     unique_subjects,
+    whole_number,
 )
 
 FORMAT = "newsml1"
@@ -144,7 +145,7 @@ def _guid(identifier: Element | None) -> tuple[str | None, int | None]:
         parts = [xml.text_of(child(identifier, name)) for name in ("ProviderId", "DateId", "NewsItemId")]
         public = "urn:newsml:" + ":".join(parts) if all(parts) else ""
     guid = _REVISION_SUFFIX.sub("", public) if revision else public
-    return guid or None, int(revision) if revision.isdigit() else None
+    return guid or None, whole_number(revision)
 
 
 def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> IncomingItem:
@@ -206,7 +207,7 @@ def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> Inco
         pub_status=status,  # type: ignore[arg-type]
         embargo=embargo,
         priority=envelope.get("priority"),
-        urgency=int(urgency) if urgency.isdigit() else None,
+        urgency=whole_number(urgency, most=9),
         slugline=slugline,
         credit=credit,
         provider=provider or None,
@@ -231,7 +232,7 @@ def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     priority = _formal(child(envelope_element, "Priority"))
     envelope = {
         "sent": lenient_moment(xml.text_of(child(envelope_element, "DateAndTime")), what="sent", filename=filename),
-        "priority": int(priority) if priority.isdigit() else None,
+        "priority": whole_number(priority, most=9),
     }
     yield from text_items(
         [

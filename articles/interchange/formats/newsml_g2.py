@@ -29,6 +29,7 @@ from articles.interchange.formats.xmlstory import (
     split_byline,
     text_items,
     unique_subjects,
+    whole_number,
 )
 
 FORMAT = "newsml-g2"
@@ -285,12 +286,12 @@ def item_of(news_item: Element, *, filename: str | None, header: dict | None = N
         format=FORMAT,
         story=story,
         guid=(news_item.get("guid") or "").strip() or None,
-        version=int(version) if version.isdigit() else None,
+        version=whole_number(version),
         replaces=replaces,
         pub_status=status,  # type: ignore[arg-type]
         embargo=moment(xml.text_of(embargoed), what="embargoed", filename=filename),
         priority=header.get("priority"),
-        urgency=int(urgency) if urgency.isdigit() else None,
+        urgency=whole_number(urgency, most=9),
         slugline=slugline,
         credit=credit,
         provider=provider,
@@ -310,7 +311,7 @@ def _header(message: Element, filename: str | None) -> dict:
     return {
         "sent": lenient_moment(xml.text_of(child(header, "sent")), what="sent", filename=filename),
         "sender": xml.text_of(child(header, "sender")) or None,
-        "priority": int(priority) if priority.isdigit() else None,
+        "priority": whole_number(priority, most=9),
     }
 
 

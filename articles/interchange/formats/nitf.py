@@ -24,6 +24,7 @@ from articles.interchange.formats.xmlstory import (
     parse,
     split_byline,
     unique_subjects,
+    whole_number,
 )
 from articles.interchange.wire import Block
 
@@ -113,12 +114,6 @@ def _attribute(element: Element | None, name: str) -> str | None:
     return value or None
 
 
-def _number(value: str | None) -> int | None:
-    """Return an integer attribute, or None where there is none."""
-    value = (value or "").strip()
-    return int(value) if value.isdigit() else None
-
-
 def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
     """Return the incoming item of one NITF document."""
     parts = story_parts(nitf)
@@ -150,10 +145,10 @@ def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
         format=FORMAT,
         story=story,
         guid=_attribute(doc_id, "id-string"),
-        version=_number(_attribute(du_key, "version")),
+        version=whole_number(_attribute(du_key, "version")),
         pub_status=status,  # type: ignore[arg-type]
         embargo=moment(_attribute(release, "norm"), what="date.release", filename=filename),
-        urgency=_number(_attribute(urgency, "ed-urg")),
+        urgency=whole_number(_attribute(urgency, "ed-urg"), most=9),
         credit=credit,
         provider=parts.distributor or holder,
         sent_at=lenient_moment(_attribute(issue, "norm"), what="date.issue", filename=filename),

@@ -30,6 +30,7 @@ __all__ = [
     "strip_dateline",
     "text_items",
     "unique_subjects",
+    "whole_number",
 ]
 
 _ISO = re.compile(
@@ -111,6 +112,15 @@ def moment(value: str | None, *, what: str, filename: str | None) -> datetime | 
         return check_moment(result)
     except (ValueError, TimeOutOfRange) as exc:
         raise FormatError(f"{what} {value[:60]!r} is not a usable date and time ({exc})", filename=filename) from exc
+
+
+def whole_number(value: str | None, *, most: int = 2**63 - 1) -> int | None:
+    """Return a whole number written in decimal digits, or None where it is none or larger than `most`."""
+    value = (value or "").strip()
+    if not value.isdecimal() or len(value) > len(str(most)):
+        return None
+    number = int(value)
+    return number if number <= most else None
 
 
 def lenient_moment(value: str | None, *, what: str, filename: str | None) -> datetime | None:
