@@ -333,7 +333,15 @@ def test_newsml1_story_of_our_own():
         "The ferry moored at the Saint-Paul landing stage.",
         "Jean Dupont / Example Agency",
     )
-    assert item.pictures[0].href == "ferry-highres.jpg"
+    # A photo with its renditions and caption component is one picture, at its high-resolution address.
+    assert item.pictures == (
+        Picture(
+            href="ferry-highres.jpg",
+            caption="The ferry moored at the Saint-Paul landing stage.",
+            credit="Jean Dupont / Example Agency",
+        ),
+        Picture(href="queue.jpg", caption="Passengers queue for the first crossing.", credit="Example Agency"),
+    )
     # Every revision shares the guid: the PublicIdentifier less its revision number.
     assert (item.guid, item.version) == ("urn:newsml:example-agency.test:20260312:TX-LYO-FERRY", 2)
     assert item.pub_status == "usable"

@@ -84,20 +84,41 @@ def _text_of_item(content_item: Element) -> tuple[Body, StoryParts | None]:
     return read_text(data.text or ""), None
 
 
+def _media_items(component: Element) -> list[tuple[str, Element]]:
+    """Return the role and ContentItem of every rendition inside a component, leaving out caption components."""
+    skipped: set[int] = set()
+    items = []
+    for inner in _components(component):
+        if id(inner) in skipped:
+            continue
+        if _role(inner) == "caption":
+            skipped.update(id(nested) for nested in _components(inner))
+            continue
+        items.extend((_role(inner), item) for item in children(inner, "ContentItem"))
+    return items
+
+
 def _picture(component: Element) -> Picture | None:
-    """Return the picture a photo component carries, with the caption and credit set beside it."""
-    photos = [item for item in children(component, "ContentItem") if _kind(item) in _PICTURE_KINDS]
-    if not photos and _role(component) not in _PICTURE_ROLES:
+    """Return the picture a photo component carries (any renditions inside), with the caption and credit beside it."""
+    items = _media_items(component)
+    kinds = [_kind(item) for _, item in items]
+    is_photo = bool(kinds) and "text" not in kinds and any(kind in _PICTURE_KINDS for kind in kinds)
+    if not is_photo and _role(component) not in _PICTURE_ROLES:
         return None
-    href = next((item.get("Href") for item in photos if item.get("Href")), None)
+    # The high-resolution rendition when there are several, else the first with an address.
+    ranked = sorted((role.find("high") < 0, position, item) for position, (role, item) in enumerate(items))
+    href = next((item.get("Href") for _, _, item in ranked if item.get("Href")), None)
     caption = ""
     for inner in _components(component):
         if _role(inner) == "caption":
-            caption = " ".join(xml.text_of(item) for item in children(inner, "ContentItem"))
+            caption = " ".join(xml.text_of(child(item, "DataContent")) for item in children(inner, "ContentItem"))
             break
-    lines = child(component, "NewsLines")
-    caption = caption or xml.text_of(child(lines, "HeadLine"))
-    return Picture(href=href, caption=caption, credit=xml.text_of(child(lines, "CreditLine")) or None)
+    lines = [child(inner, "NewsLines") for inner in _components(component)]
+    caption = caption.strip() or next((xml.text_of(child(line, "HeadLine")) for line in lines if line is not None), "")
+    credit = next(
+        (xml.text_of(child(line, "CreditLine")) for line in lines if xml.text_of(child(line, "CreditLine"))), None
+    )
+    return Picture(href=href, caption=caption, credit=credit)
 
 
 def _content(top: Element) -> tuple[Body, StoryParts | None, list[Picture]]:
