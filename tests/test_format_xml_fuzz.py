@@ -10,7 +10,7 @@ from articles.interchange import formats
 from articles.interchange.formats import FormatError, IncomingItem, newsml1, newsml_g2, nitf
 
 # A deadline per example keeps each run bounded; generous, so a loaded machine does not fail the property.
-FUZZ = settings(max_examples=200, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 READERS = [nitf, newsml_g2, newsml1]
 
 SEEDS = [
