@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from articles.models import Article, Person, Section
+from articles.platform.cache import content_version
 
 STATIC_NAME = "bench/article-size.html"
 
@@ -93,7 +94,12 @@ class Command(BaseCommand):
                 results = {}
                 for name, path in pages.items():
                     run = self.wrk if use_wrk else self.python_load
+                    before = content_version()
                     results[name] = run(base + path, duration, connections)
+                    if content_version() != before:
+                        self.stderr.write(
+                            f"The content changed while {name} was measured: its figures are not steady."
+                        )
                 static_rps = results["static"][0]
                 for name, (rps, p50, p99, errors) in results.items():
                     queries, size = measured[name]
