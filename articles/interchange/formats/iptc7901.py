@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from articles.interchange import wire
-from articles.interchange.formats import teletype
+from articles.interchange.formats import anpa, teletype
 from articles.interchange.formats.items import IncomingItem, Subject
 from articles.interchange.formats.story import guarded
 
@@ -32,12 +32,11 @@ _SIGN_OFF_RE = re.compile(r"^[a-z]{2,5}(?: [a-z]{2,5})+$")
 
 
 def sniff(data: bytes, root: str | None) -> bool:
-    """Claim teletype framing whose heading line is IPTC 7901's selectors (ANPA's carries a unit separator)."""
-    heading = teletype.framed(data)
-    if heading is None or "\x1f" in heading:
-        return False
-    first = next((line.strip() for line in heading.splitlines() if line.strip()), "")
-    return bool(_HEADING_RE.match(first))
+    """Claim teletype framing (data that opens with SOH) unless its headings are ANPA's.
+
+    Broken framing is claimed too, so that the reader names what is wrong with it.
+    """
+    return teletype.framed(data) is not None and not anpa.sniff(data, root)
 
 
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:

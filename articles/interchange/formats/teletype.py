@@ -72,13 +72,15 @@ class Part:
 
 
 def framed(data: bytes) -> str | None:
-    """Return the heading of the first message when `data` opens with SOH … STX framing, else None."""
+    """Return the heading of the first message when `data` opens with SOH (plain text never does), else None."""
     head = data[:2048].decode("latin-1")
     start = len(head) - len(head.lstrip(_FILL + " \t\r\n"))
     if head[start : start + 1] != SOH:
         return None
-    stx = head.find(STX, start)
-    return head[start + 1 : stx] if stx > 0 else None
+    end = min(
+        (found for found in (head.find(mark, start) for mark in (STX, ETX, EOT)) if found > 0), default=len(head)
+    )
+    return head[start + 1 : end]
 
 
 def _decode(data: bytes) -> str:
@@ -185,7 +187,12 @@ def _item(group: list[Part], *, fmt: str, filename: str | None) -> IncomingItem:
     leads = [part for part in content if part.take.kind in ("first", "lead")]
     # A write-through repeats the whole story: the newest one stands, earlier leads are dropped.
     base = max(leads, key=lambda part: (part.take.kind == "lead", part.take.number)) if leads else None
-    adds = sorted((part for part in content if part.take.kind == "add"), key=lambda part: part.take.number)
+    # A write-through also carries the adds sent before it; only later adds follow it.
+    after = content.index(base) if base and base.take.kind == "lead" else -1
+    adds = sorted(
+        (part for position, part in enumerate(content) if part.take.kind == "add" and position > after),
+        key=lambda part: part.take.number,
+    )
     ordered = ([base] if base else []) + adds
     first = next((part for part in ordered if part.headline), ordered[0])
     headline = first.headline or first.slugline
