@@ -8,15 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.interchange.formats import FormatError, anpa, detect, iptc7901, read
+from tests.format_views import editor_view, paragraphs
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "wire-formats"
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared wire-formats folder is not beside the repo")
 
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
-
-
-def paragraphs(story):
-    return [block.text for block in story.blocks if block.kind == "paragraph"]
 
 
 def only(items):
@@ -30,55 +27,64 @@ def only(items):
 
 @needs_shared
 def test_dpa_iptc7901_story_as_an_editor_sees_it():
-    data = (SHARED / "iptc7901" / "iptc7901.txt").read_bytes()
-    item = only(read(data, filename="dpa.txt"))
-    story = item.story
-    assert item.format == "iptc7901"
-    assert story.headline == "Germany Social Democrats: Coalition talks with Merkel could fail"
-    assert story.dateline == "Berlin"
-    assert story.source == "dpa"
-    assert story.bylines == ()
-    texts = paragraphs(story)
-    assert len(texts) == 5
-    assert texts[0].startswith("Negotiations between German conservatives headed by Chancellor Angela Merkel")
-    assert texts[-1].endswith('A "yes" vote will allow Merkel to be sworn in for a third term before Christmas.')
+    item = only(read((SHARED / "iptc7901" / "iptc7901.txt").read_bytes(), filename="dpa.txt"))
+    assert editor_view(item) == {
+        "format": "iptc7901",
+        "headline": "Germany Social Democrats: Coalition talks with Merkel could fail",
+        "bylines": [],
+        "dateline": "Berlin",
+        "source": "dpa",
+        "paragraphs": 5,
+        "first": "Negotiations between German conservatives headed by Chancellor Angela Merkel and the left-leaning "
+        "Social Democrats (SPD) on forming a coalition government could fail, a senior SPD member warned Wednesday.",
+        "last": "The SPD plans to seek approval for any coalition deal with the conservatives from its 473,000 "
+        'members in a December ballot. A "yes" vote will allow Merkel to be sworn in for a third term before '
+        "Christmas.",
+        "caption": None,
+        "credit": None,
+        "tags": ["i"],
+        "embargo": None,
+        "pub_status": "usable",
+        "guid": "iptc7901:Germany-politics",
+        "version": None,
+    }
     # The notebook for editors stays out of the story and travels as the editorial note.
-    assert not any("Wolfgang Schmidt" in text for text in texts)
+    assert not any("Wolfgang Schmidt" in text for text in paragraphs(item.story))
     assert "not for publication" in item.editorial_note
-    assert item.slugline == "Germany-politics"
-    assert item.priority == 4
-    assert item.pub_status == "usable"
-    assert item.embargo is None
-    assert item.guid == "iptc7901:Germany-politics"
+    assert (item.slugline, item.priority) == ("Germany-politics", 4)
     assert item.sent_at == datetime(2013, 11, 13, 11, 37, tzinfo=UTC)
-    assert story.lead_image is None
-    assert ("Angela Merkel", "Chancellor") in [(person.name, person.title) for person in story.people]
+    assert ("Angela Merkel", "Chancellor") in [(person.name, person.title) for person in item.story.people]
 
 
 @needs_shared
 def test_ap_anpa_story_as_an_editor_sees_it():
-    data = (SHARED / "anpa" / "ap-anpa-1.tst").read_bytes()
-    item = only(read(data, filename="ap.tst"))
+    item = only(read((SHARED / "anpa" / "ap-anpa-1.tst").read_bytes(), filename="ap.tst"))
     story = item.story
-    assert item.format == "anpa"
-    assert story.headline == "Deng has 30 points, short-handed Heat beat Hawks 115-111"
-    assert [(byline.name, byline.role) for byline in story.bylines] == [("Charles Odum", "author")]
-    assert story.dateline == "ATLANTA"
-    assert story.source == "AP"
-    texts = paragraphs(story)
-    assert len(texts) == 16
-    assert texts[0].startswith("Luol Deng scored 30 points and Josh McRoberts had 19 — season highs")
-    assert texts[-1] == "Hawks: Host Milwaukee on Saturday night."
-    assert "“I gave it a couple days to see if it would go away,” Wade said." in " ".join(texts)
+    assert editor_view(item) == {
+        "format": "anpa",
+        "headline": "Deng has 30 points, short-handed Heat beat Hawks 115-111",
+        "bylines": ["Charles Odum"],
+        "dateline": "ATLANTA",
+        "source": "AP",
+        "paragraphs": 16,
+        "first": "Luol Deng scored 30 points and Josh McRoberts had 19 — season highs for each player — and the "
+        "Miami Heat, playing without All-Stars Dwyane Wade and Chris Bosh, beat the Atlanta Hawks 115-111 on "
+        "Friday night.",
+        "last": "Hawks: Host Milwaukee on Saturday night.",
+        "caption": None,
+        "credit": None,
+        "tags": ["z"],
+        "embargo": None,
+        "pub_status": "usable",
+        "guid": "anpa:BC-BKN--Heat-Hawks",
+        # "1stLd-Writethru": the first new lead after the first take.
+        "version": 2,
+    }
+    assert "“I gave it a couple days to see if it would go away,” Wade said." in " ".join(paragraphs(story))
     assert [block.text for block in story.blocks if block.kind == "subheading"] == ["TIP-INS", "UP NEXT"]
     assert story.dek.startswith("Luol Deng scored 30 points")
     assert "Eds: Heat 115, Hawks 111." in item.editorial_note
-    assert item.slugline == "BC-BKN--Heat-Hawks"
-    assert item.version == 2  # "1stLd-Writethru": the first new lead after the first take
-    assert item.priority == 4
-    assert item.subjects[0].code == "z"
-    assert item.pub_status == "usable"
-    assert item.embargo is None
+    assert (item.slugline, item.priority) == ("BC-BKN--Heat-Hawks", 4)
     assert item.sent_at == datetime(2016, 2, 20, 3, 37, tzinfo=UTC)
 
 
