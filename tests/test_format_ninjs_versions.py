@@ -276,7 +276,7 @@ json_value = st.recursive(
 @FUZZ
 @given(st.dictionaries(st.sampled_from(KEYS), json_value, max_size=12))
 def test_any_ninjs_shaped_json_gives_items_or_a_format_error(document):
-    data = json.dumps(dict(document, uri="urn:fuzz")).encode()
+    data = json.dumps({"headline": "Fuzz"} | document | {"uri": "urn:fuzz"}).encode()
     try:
         items = list(ninjs_reader.read(data, filename="fuzz.json"))
     except FormatError as error:

@@ -271,18 +271,29 @@ def test_binary_data_is_refused_with_the_file_and_reason(data):
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-teletype_piece = st.one_of(
+text_piece = st.one_of(
     st.sampled_from(
-        [SOH, STX, ETX, EOT, "\x16", "\x1f", "\x13\x11", "\r\n", "\t   ", "^", "<", "=", "/", " _ ", "``", "''"]
-        + ["xyz001 3 w 120 xyz", "r a BC-Story 2nd Add  03-02 0040", "Harbour-Fire/1st add", "KILL", "By JANE DOE="]
-        + ["1stLd-Writethru", "take 2", "PORTSMOUTH (XYZ) - ", "241015 GMT Mar 26", "AP-WF-03-02-26 0910GMT"]
+        ["\r\n", "\t   ", "   ", "^", "<", "=", "/", " _ ", "``", "''", "\x16", "\x7f", "KILL", "By JANE DOE="]
+        + ["PORTSMOUTH (XYZ) - ", "ELIMINATION", "Editors: ", "UP NEXT", "* * *", "not for publication", "dpa ab cd"]
     ),
-    st.text(max_size=40),
+    st.text(alphabet=st.characters(blacklist_categories=["Cc", "Cs"]), max_size=40),
 )
+heading_piece = st.sampled_from(
+    ["xyz001 3 w 120 xyz\r\nHarbour-Fire/", "xyz002 1 w 20 xyz\r\nHarbour-Fire/1st add", "Bridge/KILL", ""]
+    + ["a0101\x1f-----\r\nr a\x13\x11 BC-Story 2nd Add  03-02 0040", "a0102\x1f\r\nu s BC-Story 1stLd-Writethru"]
+    + ["xyz003 2 w 10 xyz\r\nHarbour-Fire/take 2", "a0103\x1f-----\r\nb v BC-Story Kill 03-02 0010"]
+)
+message = st.builds(
+    lambda heading, text, trailer: f"{SOH}{heading}\r\n{STX}{''.join(text)}{ETX}{trailer}\r\n{EOT}",
+    heading_piece,
+    st.lists(text_piece, max_size=30),
+    st.sampled_from(["", "241015 GMT Mar 26", "AP-WF-03-02-26 0910GMT<", "999999 GMT Foo 99"]),
+)
+teletype_piece = st.one_of(message, message, st.sampled_from([SOH, STX, ETX, EOT, "\x05"]), text_piece)
 
 
 @FUZZ
-@given(st.lists(teletype_piece, max_size=60), st.sampled_from([iptc7901, anpa]))
+@given(st.lists(teletype_piece, max_size=12), st.sampled_from([iptc7901, anpa]))
 def test_any_teletype_shaped_bytes_give_items_or_a_format_error(pieces, reader):
     data = "".join(pieces).encode("utf-8", "surrogatepass")
     try:
