@@ -163,10 +163,10 @@ def test_a_site_export_with_sections_tags_authors_and_pictures():
         "format": "wxr",
         "headline": "Fire shuts the harbour",
         "bylines": ["Mary-Anne de Vries"],
-        "dateline": None,
+        "dateline": "PORTSMOUTH",
         "source": None,
         "paragraphs": 5,
-        "first": "PORTSMOUTH - A blaze at a fuel depot kept the harbour shut on Tuesday.",
+        "first": "A blaze at a fuel depot kept the harbour shut on Tuesday.",
         "last": "“It was a long night,” one crew member said.",
         "caption": "The depot seen from the air.",
         "credit": None,
@@ -177,7 +177,7 @@ def test_a_site_export_with_sections_tags_authors_and_pictures():
         "version": None,
     }
     assert [(block.kind, block.text or block.items) for block in fire.story.blocks] == [
-        ("paragraph", "PORTSMOUTH - A blaze at a fuel depot kept the harbour shut on Tuesday."),
+        ("paragraph", "A blaze at a fuel depot kept the harbour shut on Tuesday."),
         ("paragraph", "Crews cooled the tanks [sic] through the night."),
         ("paragraph", "The harbour master spoke at dawn."),
         ("subheading", "Ferries"),
@@ -213,6 +213,11 @@ def test_without_a_thumbnail_the_first_captioned_picture_leads():
         "Smoke over the depot on Tuesday.",
         "https://gazette.example/smoke.jpg",
     )
+
+
+def test_binned_posts_are_left_behind():
+    data = SITE.replace("<![CDATA[draft]]>", "<![CDATA[trash]]>").encode()
+    assert [post.story.headline for post in read(data)] == ["Fire shuts the harbour"]
 
 
 # --- bad input ------------------------------------------------------------------------------------------------

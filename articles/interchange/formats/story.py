@@ -31,7 +31,7 @@ _PLACE_WORD = r"[A-ZÀ-Ý][\w.'’\-]*"
 _DATELINE_RE = re.compile(
     rf"^(?P<place>{_PLACE_WORD}(?: {_PLACE_WORD}){{0,3}}(?:, (?!{_MONTH} \d){_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}})?)"
     rf"(?:,? (?:{_MONTH} \d{{1,2}}|\d{{1,2}} {_MONTH}))?"
-    r" ?\((?P<source>[^()]{1,40})\) ?(?:—|–|--?|_) "
+    r"(?: ?\((?P<source>[^()]{1,40})\))? ?(?:—|–|--?|_) "
 )
 _BY_RE = re.compile(r"^(?:By|BY|by)\s+(?P<names>\S.{1,200})$")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bAND\b)\s*")
@@ -55,7 +55,12 @@ def split_dateline(text: str) -> tuple[str | None, str | None, str]:
     match = _DATELINE_RE.match(text[:200])
     if not match or not text[match.end() :].strip():
         return None, None, text
-    return match.group("place"), match.group("source").strip(), text[match.end() :].lstrip()
+    source = match.group("source")
+    # Without a source in brackets only a place in capitals ("PORTSMOUTH -") is taken for a dateline.
+    letters = [ch for ch in match.group("place").split(",")[0] if ch.isalpha()]
+    if source is None and not (len(letters) >= 2 and all(ch.isupper() for ch in letters)):
+        return None, None, text
+    return match.group("place"), source.strip() if source else None, text[match.end() :].lstrip()
 
 
 def name_case(name: str) -> str:

@@ -30,6 +30,8 @@ _CAPTION_RE = re.compile(
 _EMBED_RE = re.compile(r"\[embed\b[^\]]*\].*?\[/embed\]", re.S)
 _CLOSED_RE = re.compile(r"\[(?P<name>[A-Za-z_][\w\-]*)\b[^\]]*\](?P<inner>.*?)\[/(?P=name)\]", re.S)
 _SHORTCODE_RE = re.compile(rf"\[/?(?:(?:{_CORE_SHORTCODES})\b[^\]]*|[A-Za-z_][\w\-]*\s+[\w\-]+=[^\]]*)\]")
+# Posts WordPress itself no longer shows anywhere: binned ones and unsaved editor sessions.
+_DISCARDED = frozenset({"trash", "auto-draft"})
 _CAPTION_ATTR_RE = re.compile(r"""caption=(?:"([^"]*)"|'([^']*)')""")
 
 
@@ -56,7 +58,7 @@ def _read(data: bytes, filename: str | None) -> Iterator[IncomingItem]:
     entries = [child for child in channel if xml.local(child.tag) == "item"]
     attachments = {_text(entry, _WP, "post_id"): entry for entry in entries if _type(entry) == "attachment"}
     for entry in entries:
-        if _type(entry) == "post":
+        if _type(entry) == "post" and _text(entry, _WP, "status") not in _DISCARDED:
             yield _post(entry, site=site, authors=authors, categories=categories, attachments=attachments)
 
 
