@@ -215,6 +215,14 @@ def test_without_a_thumbnail_the_first_captioned_picture_leads():
     )
 
 
+def test_stray_angle_brackets_stay_text_and_quoted_ones_stay_in_their_attribute():
+    content = '<p>Scores: 3 < 4 and 5 > 2 <img alt="depot > quay" src="https://gazette.example/q.jpg"></p><!-- note'
+    data = SITE.replace("<p>The council votes on the bridge next week.</p>", content).encode()
+    bridge = list(read(data))[1]
+    assert paragraphs(bridge.story) == ["Scores: 3 < 4 and 5 > 2"]
+    assert bridge.pictures == (Picture(href="https://gazette.example/q.jpg", alt="depot > quay"),)
+
+
 def test_binned_posts_are_left_behind():
     data = SITE.replace("<![CDATA[draft]]>", "<![CDATA[trash]]>").encode()
     assert [post.story.headline for post in read(data)] == ["Fire shuts the harbour"]

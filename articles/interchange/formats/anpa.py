@@ -47,7 +47,7 @@ def sniff(data: bytes, root: str | None) -> bool:
     if heading is None:
         return False
     lines = [line.strip(" \r") for line in heading.replace("\r", "\n").split("\n") if line.strip()]
-    return "\x1f" in heading or any(_KEYWORD_RE.match(line.replace("\x13", "").replace("\x11", "")) for line in lines)
+    return "\x1f" in heading or any(_KEYWORD_RE.match(line[:300]) for line in lines)
 
 
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
@@ -64,11 +64,12 @@ def _part(message: teletype.Message) -> teletype.Part:
     """Read one message's headings and text."""
     lines = [line.strip() for line in message.heading.split("\n") if line.strip()]
     selector = lines[0].split("\x1f", 1)[0].strip() if lines and "\x1f" in lines[0] else None
-    match = next((m for m in map(_KEYWORD_RE.match, lines) if m), None)
+    # Heading lines are short; matching a bounded prefix keeps hostile ones cheap.
+    match = next((m for m in (_KEYWORD_RE.match(line[:300]) for line in lines) if m), None)
     text_lines = [_typeset(line) for line in message.text.split("\n")]
     slug = match.group("slug") if match else ""
     tag = match.group("rest").strip() if match else ""
-    if text_lines and (repeat := _REPEAT_RE.match(text_lines[0].strip())):
+    if text_lines and (repeat := _REPEAT_RE.match(text_lines[0].strip()[:300])):
         slug, tag = slug or repeat.group("slug"), tag or repeat.group("tag").strip()
         text_lines = text_lines[1:]
     slug = slug or selector or f"message-{message.number}"

@@ -7,6 +7,7 @@ break in running text ends the paragraph as well.
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from articles.interchange.formats.items import Picture
@@ -19,6 +20,8 @@ _BREAKS = frozenset({"p", "div", "blockquote", "pre", "section", "article", "hea
 _LISTS = frozenset({"ul", "ol"})
 # Elements whose content is not story text.
 _SKIPPED = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "svg", "template", "head", "title"})
+# A complete tag: quoted attribute values may hold ">", nothing in it may hold "<".
+_TAG_RE = re.compile(r"""<[^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>""")
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "base", "col", "param"})
 
 
@@ -158,9 +161,37 @@ class _BlockParser(HTMLParser):
         self.flush()
 
 
+def _tidy(markup: str) -> str:
+    """Return markup whose every "<" opens a complete tag, drops comments, and writes stray "<" as text.
+
+    html.parser looks ahead to the end of the input for each unclosed tag, comment or attribute quote,
+    so hostile input full of them costs time growing with the square of its length; this pass is linear.
+    """
+    out: list[str] = []
+    position = 0
+    close_comment = markup.find("-->")
+    while (start := markup.find("<", position)) >= 0:
+        out.append(markup[position:start])
+        if markup.startswith("<!--", start):
+            if close_comment >= 0 and close_comment < start + 4:
+                close_comment = markup.find("-->", start + 4)
+            position = close_comment + 3 if close_comment >= 0 else len(markup)
+            continue
+        # A tag holds no "<", so each attempt stops at the next one and the whole pass stays linear.
+        tag = _TAG_RE.match(markup, start)
+        if tag is None:
+            out.append("&lt;")
+            position = start + 1
+            continue
+        out.append(tag.group(0))
+        position = tag.end()
+    out.append(markup[position:])
+    return "".join(out)
+
+
 def html_blocks(markup: str, *, autop: bool = False) -> tuple[list[Block], list[Picture]]:
     """Return the body blocks and the pictures (in order) of a piece of story HTML."""
     parser = _BlockParser(autop=autop)
-    parser.feed(markup)
+    parser.feed(_tidy(markup))
     parser.finish()
     return parser.blocks, parser.pictures

@@ -52,7 +52,7 @@ def _read(data: bytes, filename: str | None) -> Iterator[IncomingItem]:
 def _part(message: teletype.Message) -> teletype.Part:
     """Read one message's heading, keyword line and text."""
     lines = [line.strip() for line in message.heading.splitlines() if line.strip()]
-    match = _HEADING_RE.match(lines[0]) if lines else None
+    match = _HEADING_RE.match(lines[0][:300]) if lines else None
     keyword_line = " ".join(lines[1:]) if match else " ".join(lines)
     keyword, _, tag = keyword_line.strip().rstrip("/").partition("/")
     keyword = keyword.strip() or (match.group("service") if match else f"message-{message.number}")

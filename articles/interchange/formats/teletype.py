@@ -24,6 +24,8 @@ SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
 _FILL = "\x00\x11\x12\x13\x14\x16\x1f\x7f\x0c"
 _FILL_RE = re.compile(f"[{re.escape(_FILL)}]")
 _ALLOWED = frozenset(_FILL + "\t\n\r" + SOH + STX + ETX + EOT)
+_FORBIDDEN = "".join(chr(code) for code in range(32) if chr(code) not in _ALLOWED)
+_FORBIDDEN_RE = re.compile(f"[{re.escape(_FORBIDDEN)}]")
 _TAKE_RE = re.compile(
     r"(?:(?P<n1>\d{1,3})(?:st|nd|rd|th)?[ \-]*(?P<k1>add|take|ld|lead)\b"
     r"|\b(?P<k2>add|take|ld|lead)[ \-]*(?P<n2>\d{1,3})\b"
@@ -93,12 +95,11 @@ def _decode(data: bytes) -> str:
 
 def _check_controls(text: str, filename: str | None) -> None:
     """Refuse control characters a teletype message never carries."""
-    for position, char in enumerate(text):
-        if char < " " and char not in _ALLOWED:
-            line = text.count("\n", 0, position) + 1
-            raise FormatError(
-                f"control character 0x{ord(char):02X} where only text may stand", line=line, filename=filename
-            )
+    found = _FORBIDDEN_RE.search(text)
+    if found:
+        line = text.count("\n", 0, found.start()) + 1
+        message = f"control character 0x{ord(found.group(0)):02X} where only text may stand"
+        raise FormatError(message, line=line, filename=filename)
 
 
 def messages(data: bytes, *, filename: str | None) -> list[Message]:
@@ -152,7 +153,7 @@ def _clean(text: str, keep: str = "") -> str:
 
 def read_take(tag: str) -> Take | None:
     """Read a take marker ("2nd Ld", "1stLd-Writethru", "Take 2", "3rd Add", "Add 1") or None."""
-    match = _TAKE_RE.search(tag)
+    match = _TAKE_RE.search(tag[:200])
     if not match:
         return None
     kind = (match.group("k1") or match.group("k2") or match.group("k3")).lower()
@@ -167,9 +168,9 @@ def read_take(tag: str) -> Take | None:
 
 def is_kill(tag: str, lines: list[str]) -> bool:
     """Tell a kill or withdrawal notice by its take tag or its first lines of text."""
-    if _KILL_TAG_RE.search(tag):
+    if _KILL_TAG_RE.search(tag[:200]):
         return True
-    return any(_KILL_TEXT_RE.match(line.strip()) for line in lines[:3] if line.strip())
+    return any(_KILL_TEXT_RE.match(line.strip()[:200]) for line in lines[:3] if line.strip())
 
 
 def join_parts(parts: list[Part], *, fmt: str, filename: str | None) -> Iterator[IncomingItem]:

@@ -9,6 +9,7 @@ caption) and `dc:creator` (the author's login). The post is "autop" HTML, not XM
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element
 
@@ -23,13 +24,10 @@ _WP = "wordpress.org/export/"
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"
 _DC = "http://purl.org/dc/elements/1.1/"
 # WordPress's own shortcodes; any other one is known by its closing tag or its attributes.
-_CORE_SHORTCODES = "caption|wp_caption|gallery|audio|video|playlist|embed"
-_CAPTION_RE = re.compile(
-    r"\[(?:caption|wp_caption)\b(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/(?:caption|wp_caption)\]", re.S
-)
-_EMBED_RE = re.compile(r"\[embed\b[^\]]*\].*?\[/embed\]", re.S)
-_CLOSED_RE = re.compile(r"\[(?P<name>[A-Za-z_][\w\-]*)\b[^\]]*\](?P<inner>.*?)\[/(?P=name)\]", re.S)
-_SHORTCODE_RE = re.compile(rf"\[/?(?:(?:{_CORE_SHORTCODES})\b[^\]]*|[A-Za-z_][\w\-]*\s+[\w\-]+=[^\]]*)\]")
+_CORE_SHORTCODES = frozenset({"caption", "wp_caption", "gallery", "audio", "video", "playlist", "embed"})
+_CAPTIONS = frozenset({"caption", "wp_caption"})
+# A shortcode tag holds no bracket, so each match stops at the next one and a scan stays linear.
+_SHORTCODE_RE = re.compile(r"\[(?P<close>/)?(?P<name>[A-Za-z_][\w\-]*)(?P<attrs>[^\[\]]*)\]")
 # Posts WordPress itself no longer shows anywhere: binned ones and unsaved editor sessions.
 _DISCARDED = frozenset({"trash", "auto-draft"})
 _CAPTION_ATTR_RE = re.compile(r"""caption=(?:"([^"]*)"|'([^']*)')""")
@@ -206,19 +204,53 @@ def _excerpt(entry: Element) -> str | None:
 
 def _content(content: str) -> tuple[list, list[Picture], list[Picture]]:
     """Return the post's blocks, the pictures its HTML shows and those its caption shortcodes caption."""
-    captioned: list[Picture] = []
-
-    def caption(match: re.Match) -> str:
-        blocks, pictures = html_blocks(match.group("inner"))
+    text, captions = _strip_shortcodes(content)
+    captioned = []
+    for attrs, inner in captions:
+        blocks, pictures = html_blocks(inner)
         words = " ".join(block.text for block in blocks)
-        attribute = _CAPTION_ATTR_RE.search(match.group("attrs"))
-        text = words or (attribute.group(1) or attribute.group(2) if attribute else "")
-        captioned.extend(Picture(href=p.href, caption=" ".join(text.split()), alt=p.alt) for p in pictures)
-        return "\n\n"
-
-    content = _CAPTION_RE.sub(caption, content)
-    content = _EMBED_RE.sub("\n\n", content)
-    content = _CLOSED_RE.sub(lambda match: match.group("inner"), content)
-    content = _SHORTCODE_RE.sub("", content)
-    blocks, shown = html_blocks(content, autop=True)
+        attribute = _CAPTION_ATTR_RE.search(attrs)
+        words = words or (attribute.group(1) or attribute.group(2) if attribute else "")
+        captioned.extend(Picture(href=p.href, caption=" ".join(words.split()), alt=p.alt) for p in pictures)
+    blocks, shown = html_blocks(text, autop=True)
     return blocks, shown, captioned
+
+
+def _strip_shortcodes(content: str) -> tuple[str, list[tuple[str, str]]]:
+    """Take the shortcodes out of a post; return its text and each caption shortcode's attributes and content.
+
+    An [embed]'s address goes with it; other paired shortcodes leave their content; a bracketed word that
+    is no shortcode ("[sic]") stays.
+    """
+    tokens = list(_SHORTCODE_RE.finditer(content))
+    closes: dict[str, list[int]] = {}
+    opens: set[str] = set()
+    for index, token in enumerate(tokens):
+        if token.group("close"):
+            closes.setdefault(token.group("name").lower(), []).append(index)
+        else:
+            opens.add(token.group("name").lower())
+    out: list[str] = []
+    captions: list[tuple[str, str]] = []
+    position = index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        name = token.group("name").lower()
+        out.append(content[position : token.start()])
+        position = token.end()
+        index += 1
+        if token.group("close"):
+            if name not in _CORE_SHORTCODES and name not in opens:
+                out.append(token.group(0))
+            continue
+        later = closes.get(name, [])
+        pair = later[bisect_right(later, index - 1)] if later and later[-1] >= index else None
+        if pair is not None and (name in _CAPTIONS or name == "embed"):
+            if name in _CAPTIONS:
+                captions.append((token.group("attrs"), content[token.end() : tokens[pair].start()]))
+            out.append("\n\n")
+            position, index = tokens[pair].end(), pair + 1
+        elif name not in _CORE_SHORTCODES and pair is None and "=" not in token.group("attrs"):
+            out.append(token.group(0))
+    out.append(content[position:])
+    return "".join(out), captions
