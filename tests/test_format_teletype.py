@@ -206,6 +206,13 @@ def test_anpa_takes_are_joined_in_take_order_and_kills_cancel_their_stories():
     assert zoo.pub_status == "canceled"
 
 
+def test_anpa_paragraphs_indented_with_spaces_read_the_same():
+    spaced = TENNIS_ANPA.replace(b"\t   ", b"   ")
+    assert [paragraphs(item.story) for item in anpa.read(spaced)] == [
+        paragraphs(item.story) for item in anpa.read(TENNIS_ANPA)
+    ]
+
+
 def test_anpa_write_through_replaces_the_story_and_keeps_later_adds():
     rewrite = message_anpa(
         7,

@@ -105,8 +105,11 @@ def _text(part: teletype.Part, lines: list[str]) -> None:
         line = raw.strip()
         if not line:
             continue
-        if raw[:1] == "\t" or (paragraphs and not line.startswith("^")):
-            if raw[:1] == "\t" or not paragraphs:
+        # A paragraph opens with a tab (or, on some circuits, spaces); heading lines are "^"-led or end in < or =.
+        indented = raw[:1] in ("\t", " ")
+        heading_line = line.startswith("^") or line.endswith(("<", "="))
+        if indented or not heading_line or (paragraphs and not line.startswith("^")):
+            if indented or not paragraphs:
                 paragraphs.append(line)
             else:
                 paragraphs[-1] += " " + line
