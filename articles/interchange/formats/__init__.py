@@ -35,7 +35,7 @@ __all__ = [
 # One module a format, each with FORMAT (its name), sniff(data, root) -> bool, where root is the local
 # name of an XML document's first element or None, and read(data, *, filename) -> Iterator[IncomingItem].
 # Asked in this order; plain-text wire copy is what is left.
-READERS: tuple[str, ...] = ("nitf", "newsml_g2", "newsml1")
+READERS: tuple[str, ...] = ("nitf", "newsml_g2", "newsml1", "iptc7901", "anpa", "ninjs_reader", "wxr")
 
 
 def _reader(name: str):
