@@ -164,11 +164,11 @@ class VersionedCache:
     set. Without a shared cache the default cache is already the process's memory and is used alone.
     """
 
-    def _local(self):
+    def local_cache(self):
         return caches["local"] if _shared_cache() and "local" in settings.CACHES else None
 
     def get(self, key, default=None):
-        local = self._local()
+        local = self.local_cache()
         if local is not None:
             value = local.get(key, _MISSING)
             if value is not _MISSING:
@@ -181,7 +181,7 @@ class VersionedCache:
         return value
 
     def get_many(self, keys):
-        local = self._local()
+        local = self.local_cache()
         found = local.get_many(keys) if local is not None else {}
         missing = [key for key in keys if key not in found]
         if missing:
@@ -193,13 +193,13 @@ class VersionedCache:
 
     def set(self, key, value, timeout):
         cache.set(key, value, timeout)
-        local = self._local()
+        local = self.local_cache()
         if local is not None:
             local.set(key, value, timeout)
 
     def set_many(self, values, timeout):
         cache.set_many(values, timeout)
-        local = self._local()
+        local = self.local_cache()
         if local is not None:
             local.set_many(values, timeout)
 
