@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -448,10 +449,11 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        # Readers' words too: a preview's banner names the status of a story not yet public.
+        DRAFT = "draft", pgettext_lazy("story status", "Draft")
+        REVIEW = "review", pgettext_lazy("story status", "In review")
+        PUBLISHED = "published", pgettext_lazy("story status", "Published")
+        WITHDRAWN = "withdrawn", pgettext_lazy("story status", "Withdrawn")
 
     guid = models.CharField(
         max_length=limits.GUID_MAX_LENGTH,
@@ -669,10 +671,10 @@ class RelatedLinkManager(ArticleChildManager):
 
 class Authorship(models.Model):
     class Role(models.TextChoices):
-        AUTHOR = "author", "Author"
-        ADDITIONAL = "additional", "Additional reporting"
-        PHOTOGRAPHER = "photographer", "Photographer"
-        EDITOR = "editor", "Editor"
+        AUTHOR = "author", pgettext_lazy("byline role", "Author")
+        ADDITIONAL = "additional", pgettext_lazy("byline role", "Additional reporting")
+        PHOTOGRAPHER = "photographer", pgettext_lazy("byline role", "Photographer")
+        EDITOR = "editor", pgettext_lazy("byline role", "Editor")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="authorships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="authorships")
@@ -854,9 +856,10 @@ class CorrectionManager(models.Manager):
 
 class Correction(models.Model):
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
+        # Shown to readers beside each correction, on the story and on the corrections page.
+        CORRECTION = "correction", pgettext_lazy("kind of correction", "Correction")
+        CLARIFICATION = "clarification", pgettext_lazy("kind of correction", "Clarification")
+        UPDATE = "update", pgettext_lazy("kind of correction", "Update")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CORRECTION)

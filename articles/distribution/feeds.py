@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 from articles.models import Article, Section, bylines
 from articles.reader import reading
@@ -40,7 +41,7 @@ class ArticleFeed(Feed):
         return settings.NEWSROOM["SITE_NAME"]
 
     def description_text(self, obj=None):
-        return f"The latest stories from {settings.NEWSROOM['SITE_NAME']}."
+        return gettext("The latest stories from %(site)s.") % {"site": settings.NEWSROOM["SITE_NAME"]}
 
     def description(self, obj=None):
         return escape(self.description_text(obj))
@@ -136,7 +137,10 @@ class SectionRssFeed(ArticleFeed):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
 
     def description_text(self, obj=None):
-        return obj.description or f"The latest {obj.name} stories from {settings.NEWSROOM['SITE_NAME']}."
+        return obj.description or gettext("The latest %(section)s stories from %(site)s.") % {
+            "section": obj.name,
+            "site": settings.NEWSROOM["SITE_NAME"],
+        }
 
     def link(self, obj=None):
         return obj.get_absolute_url()
@@ -158,7 +162,10 @@ class TagRssFeed(ArticleFeed):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
 
     def description_text(self, obj=None):
-        return f"Stories about {obj.name} from {settings.NEWSROOM['SITE_NAME']}."
+        return gettext("Stories about %(tag)s from %(site)s.") % {
+            "tag": obj.name,
+            "site": settings.NEWSROOM["SITE_NAME"],
+        }
 
     def link(self, obj=None):
         return reverse("articles:tag-detail", kwargs={"slug": obj.slug})
@@ -179,7 +186,7 @@ class PersonRssFeed(ArticleFeed):
         return f"{obj.name} – {settings.NEWSROOM['SITE_NAME']}"
 
     def description_text(self, obj=None):
-        return f"Stories by {obj.name} on {settings.NEWSROOM['SITE_NAME']}."
+        return gettext("Stories by %(name)s on %(site)s.") % {"name": obj.name, "site": settings.NEWSROOM["SITE_NAME"]}
 
     def link(self, obj=None):
         return obj.get_absolute_url()

@@ -7,7 +7,6 @@ rows and section lookups are kept under the content version (articles/platform/c
 """
 
 import datetime
-import functools
 import hashlib
 import math
 
@@ -16,7 +15,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from taggit.models import Tag
 
 from articles.core.text import title_key
@@ -79,10 +78,13 @@ def published_story(slug, *, now=None):
     return next(iter(story_query(slug, now=now)), None)
 
 
-@functools.cache
-def _role_labels():
-    # Built on first use: the labels are translations, not ready when this module is imported.
-    return {value: str(label).lower() for value, label in Authorship.Role.choices}
+# A byline's word for a role, in brackets after the name: words of their own rather than the desk's
+# labels lowered, since not every language writes these nouns in lower case.
+BYLINE_ROLES = {
+    Authorship.Role.ADDITIONAL: pgettext_lazy("in brackets after a name in a byline", "additional reporting"),
+    Authorship.Role.PHOTOGRAPHER: pgettext_lazy("in brackets after a name in a byline", "photographer"),
+    Authorship.Role.EDITOR: pgettext_lazy("in brackets after a name in a byline", "editor"),
+}
 
 
 def _person_url(slug):
@@ -96,13 +98,12 @@ def story_parts(article):
     tags (address, name); links and corrections are model instances.
     """
     prefetch_related_objects([article], bylines(), mentions(), taggings(), related_links(), "corrections")
-    labels = _role_labels()
     return {
         "authorships": [
             (
                 _person_url(byline.person.slug),
                 byline.person.name,
-                "" if byline.role == Authorship.Role.AUTHOR else labels.get(byline.role, byline.role),
+                "" if byline.role == Authorship.Role.AUTHOR else str(BYLINE_ROLES.get(byline.role, byline.role)),
             )
             for byline in article.authorships.all()
         ],

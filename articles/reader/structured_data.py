@@ -5,6 +5,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.utils.html import strip_tags
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.core.timefmt import iso_utc, machine_time
 from articles.core.urlcache import fast_reverse, site_urls
@@ -42,7 +43,7 @@ def lead_picture(article, request):
 
 def breadcrumbs(trail, request):
     """Return a schema.org BreadcrumbList for the home page and the trail's (address, name) pairs, the page last."""
-    items = [("Home", site_urls()["home"])] + [(name, url) for url, name in trail]
+    items = [(gettext("Home"), site_urls()["home"])] + [(name, url) for url, name in trail]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -55,7 +56,7 @@ def breadcrumbs(trail, request):
 
 # Where readers can share a story: the service's name and its share address for {url} and {title}.
 SHARE_SERVICES = (
-    ("Email", "mailto:?subject={title}&body={url}"),
+    (gettext_lazy("Email"), "mailto:?subject={title}&body={url}"),
     ("Bluesky", "https://bsky.app/intent/compose?text={title}%20{url}"),
     ("X", "https://x.com/intent/post?text={title}&url={url}"),
     ("Facebook", "https://www.facebook.com/sharer/sharer.php?u={url}"),
@@ -70,7 +71,7 @@ def share_links(url, title):
     Plain links: no service's script or frame is loaded until the reader follows one.
     """
     url, title = quote(url, safe=""), quote(title, safe="")
-    return [(address.format(url=url, title=title), service) for service, address in SHARE_SERVICES]
+    return [(address.format(url=url, title=title), str(service)) for service, address in SHARE_SERVICES]
 
 
 def social_meta(article, *, title, description, social_description, url, picture, tags):

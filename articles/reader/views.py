@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.core.limits import year_in_range
@@ -212,8 +213,8 @@ class ArticleDetailView(DetailView):
             "share_links": structured_data.share_links(canonical_url, article.headline),
             "ninjs_url": fast_reverse("articles:ninjs-detail", guid=article.guid),
             "section_feed_url": fast_reverse("articles:section-feed-rss", path=article.primary_section.path),
-            # As text: the template engine would pass a number through the locale's number formatting.
-            "reading_minutes": str(reading_minutes(article.body)),
+            # A number: the template's {% blocktranslate count %} chooses "min read" in the plural it needs.
+            "reading_minutes": reading_minutes(article.body),
             "page_title": page_title,
             "description": truncate(summary, 160),
             "social_meta": structured_data.social_meta(
@@ -376,7 +377,7 @@ class SearchView(PublishedArticlesMixin, ListView):
         if request.GET.get("q"):
             wait = security.seconds_until_allowed(request, "search")
             if wait:
-                return security.too_many_requests(render(request, "429.html", {"what": "searches"}), wait)
+                return security.too_many_requests(render(request, "429.html", {"what": gettext("searches")}), wait)
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
