@@ -950,14 +950,18 @@ class WireItem(models.Model):
     source = models.CharField(
         max_length=limits.SOURCE_MAX_LENGTH, blank=True, help_text="The agency or partner that sent the item."
     )
-    format = models.CharField(max_length=20, help_text="The format the file came in, e.g. nitf or newsml-g2.")
-    guid = models.CharField(max_length=255, help_text="The agency's own identifier for the story.")
+    format = models.CharField(
+        max_length=limits.WIRE_FORMAT_MAX_LENGTH, help_text="The format the file came in, e.g. nitf or newsml-g2."
+    )
+    guid = models.CharField(
+        max_length=limits.WIRE_GUID_MAX_LENGTH, help_text="The agency's own identifier for the story."
+    )
     version = models.PositiveIntegerField(null=True, blank=True, help_text="The agency's version number.")
     received_at = models.DateTimeField(default=now_ms, db_index=True, help_text="When this version arrived.")
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When the agency says it sent the item.")
     priority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 is the most urgent.")
     urgency = models.PositiveSmallIntegerField(null=True, blank=True)
-    slugline = models.CharField(max_length=255, blank=True)
+    slugline = models.CharField(max_length=limits.SLUGLINE_MAX_LENGTH, blank=True)
     headline = models.CharField(max_length=limits.HEADLINE_MAX_LENGTH)
     embargo = models.DateTimeField(null=True, blank=True, help_text="Not for publication before this time.")
     pub_status = models.CharField(
@@ -968,7 +972,9 @@ class WireItem(models.Model):
     history = models.JSONField(
         default=list, blank=True, help_text="Earlier versions of the item, oldest first, to show what changed."
     )
-    filename = models.CharField(max_length=500, blank=True, help_text="The file the latest version came in.")
+    filename = models.CharField(
+        max_length=limits.WIRE_FILENAME_MAX_LENGTH, blank=True, help_text="The file the latest version came in."
+    )
     taken_story = models.ForeignKey(
         Article,
         null=True,
