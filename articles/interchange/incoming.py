@@ -174,7 +174,7 @@ def take(*, entry: WireItem, user) -> Article:
     already is returned as it is.
     """
     with transaction.atomic():
-        entry = WireItem.objects.select_for_update().select_related("taken_story").get(pk=entry.pk)
+        entry = WireItem.objects.select_for_update(of=("self",)).select_related("taken_story").get(pk=entry.pk)
         if entry.taken_story is not None:
             return entry.taken_story
         if entry.killed:

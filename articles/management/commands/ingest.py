@@ -1,5 +1,6 @@
 """Put agencies' files into the desk's incoming queue, once or by watching a folder."""
 
+import contextlib
 import time
 from collections import Counter
 from pathlib import Path
@@ -57,7 +58,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             for path in files_under(paths):
                 try:
-                    with transaction.atomic():
+                    # A savepoint a file, to roll back only that file, where bad files are skipped.
+                    with transaction.atomic() if skip_invalid else contextlib.nullcontext():
                         lines += report(path, ingest_file(path))
                 except Refused as exc:
                     if not skip_invalid:
