@@ -66,6 +66,9 @@ def test_the_item_and_its_story_link_to_each_other(client, editor):
     assert list(story.incoming_items.all()) == [entry]
     item_html = client.get(reverse("admin:articles_wireitem_change", args=[entry.pk])).content.decode()
     assert f'href="{change_url(story)}"' in item_html
+    story_html = client.get(change_url(story)).content.decode()
+    item_url = reverse("admin:articles_wireitem_change", args=[entry.pk])
+    assert f'Taken from the incoming queue: <a href="{item_url}">WEATHER-LEBANON/RAIN</a>.' in story_html
 
 
 def test_taking_twice_gives_one_story(client, editor):
@@ -144,9 +147,18 @@ def test_a_kill_after_the_story_is_published_warns_and_changes_nothing(client, e
     assert "is published: check it now" in queue_html
 
 
-def test_a_kill_of_an_unpublished_story_does_not_alarm_its_change_form(client, editor):
+def test_a_kill_of_an_unpublished_story_is_noted_without_the_alarm(client, editor):
     entry = queued()
     story = incoming.take(entry=entry, user=editor)
     kill = version_of(agency_item(), version=2, pub_status="canceled", editorial_note="KILL")
     incoming.ingest(kill, filename="in/kill.xml", fallback_guid="kill")
-    assert "The agency killed this story" not in client.get(change_url(story)).content.decode()
+    html = client.get(change_url(story)).content.decode()
+    assert "The agency killed this story: KILL." in html
+    assert "The story is still published" not in html
+
+
+def test_an_item_whose_embargo_no_story_can_hold_is_refused_saying_so(client, editor):
+    entry = queued(embargo=datetime(2200, 1, 1, tzinfo=UTC))
+    html = page_of(client, client.post(take_url(entry)))
+    assert "The item cannot become a story: its embargo is out of range" in html
+    assert not Article.objects.exists()

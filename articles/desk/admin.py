@@ -412,7 +412,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
                 other = softlock.holder(obj.pk)
             if other is not None and other.user_id != request.user.pk:
                 messages.warning(request, f"{other}. Your changes and theirs may collide.")
-            incoming.warn_if_killed(request, obj)
+            incoming.note_origin(request, obj)
         if not context.get("revert") and not context.get("recover"):
             context["workflow_moves"] = publishing.available_moves(request.user, obj or Article())
         return super().render_change_form(request, context, add, change, form_url, obj)

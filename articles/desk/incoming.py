@@ -38,16 +38,30 @@ def killed_and_published(entry):
     return entry.killed and story is not None and story.status == Article.Status.PUBLISHED
 
 
-def warn_if_killed(request, article):
-    """Put the agency's kill in front of whoever opens a published story taken from a killed item."""
-    if article is None or article.pk is None or article.status != Article.Status.PUBLISHED:
+def note_origin(request, article):
+    """Tell whoever opens a story taken from the queue which item it came from, and warn if the agency killed it.
+
+    The warning is an error only while the story is published: a killed draft is simply not published.
+    """
+    if article is None or article.pk is None:
         return
-    killed = WireItem.objects.filter(taken_story=article, pub_status=WireItem.PubStatus.CANCELED).first()
-    if killed is not None:
+    entry = WireItem.objects.filter(taken_story=article).order_by("-pk").first()
+    if entry is None:
+        return
+    link = format_html('<a href="{}">{}</a>', reverse("admin:articles_wireitem_change", args=[quote(entry.pk)]), entry)
+    if entry.killed and article.status == Article.Status.PUBLISHED:
         messages.error(
             request,
-            f"{queue.kill_notice(killed)}. The story is still published: withdraw or correct it if you agree.",
+            format_html(
+                "{}. The story is still published: withdraw or correct it if you agree. (Incoming item: {})",
+                queue.kill_notice(entry),
+                link,
+            ),
         )
+    elif entry.killed:
+        messages.warning(request, format_html("{}. (Incoming item: {})", queue.kill_notice(entry), link))
+    else:
+        messages.info(request, format_html("Taken from the incoming queue: {}.", link))
 
 
 @admin.register(WireItem)

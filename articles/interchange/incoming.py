@@ -18,7 +18,7 @@ from django.core import serializers
 from django.db import transaction
 from taggit.models import Tag
 
-from articles.core import natural_keys
+from articles.core import limits, natural_keys
 from articles.core.text import ascii_slug
 from articles.interchange import fixture_builder, item_json, reimport
 from articles.interchange.formats.items import IncomingItem
@@ -194,6 +194,10 @@ def take(*, entry: WireItem, user) -> Article:
 def _make_story(entry: WireItem, item: IncomingItem) -> Article:
     """Build the story's fixture rows from the item and load them as loaddata would."""
     source = fixture_builder.source_of_item(item, source_id=entry.guid, filename=entry.filename or entry.guid)
+    try:
+        limits.check_moment(source.embargo)
+    except limits.TimeOutOfRange as exc:
+        raise TakeRefused(f"The item cannot become a story: its embargo is out of range ({exc}).") from exc
     guid = fixture_builder.article_guid(entry.guid)
     slug = ascii_slug(item.story.headline) or "story"
     taken = Article.objects.filter(slug__startswith=slug).exclude(guid=guid).values_list("slug", flat=True)
