@@ -956,7 +956,7 @@ class WireItem(models.Model):
     guid = models.CharField(
         max_length=limits.WIRE_GUID_MAX_LENGTH, help_text="The agency's own identifier for the story."
     )
-    version = models.PositiveIntegerField(null=True, blank=True, help_text="The agency's version number.")
+    version = models.PositiveBigIntegerField(null=True, blank=True, help_text="The agency's version number.")
     received_at = models.DateTimeField(default=now_ms, db_index=True, help_text="When this version arrived.")
     sent_at = models.DateTimeField(null=True, blank=True, help_text="When the agency says it sent the item.")
     priority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 is the most urgent.")

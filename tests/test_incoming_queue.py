@@ -193,3 +193,18 @@ def test_a_first_version_says_there_is_nothing_to_compare(client, editor):
     queue(agency_item())
     html = client.get(item_page(WireItem.objects.get())).content.decode()
     assert "This is the first version the desk has received." in html
+
+
+@pytest.mark.django_db
+def test_a_kill_for_an_item_never_queued_is_queued_killed():
+    outcome = queue(agency_item(pub_status="canceled", editorial_note="KILL: do not use"))
+    assert outcome.action == "killed"
+    assert WireItem.objects.get().kill_note == "KILL: do not use"
+
+
+@pytest.mark.django_db
+def test_a_killed_items_page_says_so_and_offers_no_take(client, editor):
+    entry = queue(agency_item(pub_status="canceled", editorial_note="KILL: do not use")).entry
+    html = client.get(item_page(entry)).content.decode()
+    assert "The agency killed this story: KILL: do not use." in html
+    assert reverse("admin:articles_wireitem_take", args=[entry.pk]) not in html

@@ -1,11 +1,13 @@
 """manage.py ingest: files and folders into the queue, all or nothing; a watched folder, file by file."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from articles.interchange import formats
 from articles.models import WireItem
 from tests.wire_items import write_copy
 
@@ -121,3 +123,31 @@ def test_watch_stops_cleanly_on_ctrl_c_after_finishing_the_pass(tmp_path, monkey
     out, _ = ingest("--watch", tmp_path, "--interval", "1")
     assert "Stopped watching" in out
     assert (tmp_path / "done" / "rain.txt").exists() and WireItem.objects.count() == 1
+
+
+REUTERS = Path(__file__).resolve().parents[2] / "shared" / "wire-formats" / "newsml-g2"
+
+
+def reuters_versions():
+    """Return the two versions of the Reuters story, or skip while the shared files or their reader are missing."""
+    first, kill = REUTERS / "reuters-L1N14N0FF-v1.xml", REUTERS / "reuters-L1N14N0FF-v2.xml"
+    if not first.exists():
+        pytest.skip(f"{REUTERS} is absent")
+    try:
+        formats.detect(first.read_bytes(), filename=str(first))
+    except formats.FormatError as exc:
+        pytest.skip(f"no NewsML-G2 reader in this build yet ({exc})")
+    return first, kill
+
+
+def test_the_reuters_kill_notice_marks_the_queued_story_killed_and_the_first_version_is_then_ignored():
+    first, kill = reuters_versions()
+    out, _ = ingest(first)
+    assert "1 queued" in out
+    out, _ = ingest(kill)
+    assert "1 killed" in out
+    entry = WireItem.objects.get()
+    assert entry.guid == "tag:reuters.com,0000:newsml_L1N14N0FF"
+    assert (entry.killed, entry.version) == (True, 1542761538)
+    out, _ = ingest(first)
+    assert "1 ignored" in out and "version 978556838 is not newer than the queued version 1542761538" in out

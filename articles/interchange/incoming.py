@@ -29,6 +29,7 @@ Status = WireItem.PubStatus
 # The section a taken story starts in; the editor moves it on the change form.
 TAKE_SECTION = "news"
 SMALL_NUMBER = 32767  # the largest priority or urgency the queue's columns hold
+BIG_NUMBER = 2**63 - 1  # the largest version number they hold (Reuters numbers versions in the billions)
 
 
 class IngestError(ValueError):
@@ -88,7 +89,7 @@ def _check_fits(guid: str, item: IncomingItem) -> None:
 def _fill(entry: WireItem, item: IncomingItem) -> None:
     """Copy what the queue's list shows from the item onto its entry."""
     entry.format = item.format
-    entry.version = item.version if item.version is not None and 0 <= item.version else None
+    entry.version = _version(item)
     entry.received_at = now_ms()
     entry.sent_at = fixture_builder.aware(item.sent_at)
     entry.priority = _small(item.priority)
@@ -110,8 +111,8 @@ def _kill(queued: WireItem, item: IncomingItem, filename: str) -> Outcome:
     queued.kill_note = _kill_note(item)
     queued.filename = filename
     queued.received_at = now_ms()
-    if item.version is not None and item.version >= 0:
-        queued.version = item.version
+    if _version(item) is not None:
+        queued.version = _version(item)
     queued.save()
     return Outcome("killed", queued)
 
@@ -143,6 +144,10 @@ def _snapshot(entry: WireItem) -> dict:
         "pub_status": entry.pub_status,
         "item": entry.item,
     }
+
+
+def _version(item: IncomingItem) -> int | None:
+    return item.version if item.version is not None and 0 <= item.version <= BIG_NUMBER else None
 
 
 def _small(number: int | None) -> int | None:
