@@ -162,3 +162,11 @@ def test_an_item_whose_embargo_no_story_can_hold_is_refused_saying_so(client, ed
     html = page_of(client, client.post(take_url(entry)))
     assert "The item cannot become a story: its embargo is out of range" in html
     assert not Article.objects.exists()
+
+
+def test_an_item_whose_guid_is_too_long_for_a_story_is_refused_saying_so(client, editor):
+    entry = queued(guid="tag:example.com,2026:" + "x" * 200)
+    html = page_of(client, client.post(take_url(entry)))
+    assert "The item cannot become a story:" in html
+    assert "is 221 characters long; the limit is 120" in html
+    assert not Article.objects.exists()

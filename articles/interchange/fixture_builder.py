@@ -220,7 +220,12 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     for source in sources:
         wire = source.article
         guid = guids[source.source_id]
-        _check_length(source, "the wire id (the file's name)", source.source_id, limits.SOURCE_ID_MAX_LENGTH)
+        _check_length(
+            source,
+            "the wire id (the file's name, or the agency's guid)",
+            source.source_id,
+            limits.SOURCE_ID_MAX_LENGTH,
+        )
         _check_length(source, "the dateline", wire.dateline or "", limits.DATELINE_MAX_LENGTH)
         credit = source.credit or wire.source or ""
         _check_length(source, "the source credit", credit, limits.SOURCE_MAX_LENGTH)
