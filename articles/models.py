@@ -933,3 +933,69 @@ for _part in (Authorship, Mention, TaggedArticle, RelatedLink, Correction):
 reversion.register(Article, follow=["authorships", "mentions", "tagged_items", "related_links", "corrections"])
 
 models.signals.pre_save.connect(to_milliseconds, dispatch_uid="articles-times-to-milliseconds")
+
+
+class WireItem(models.Model):
+    """One story in the desk's incoming queue, as an agency sent it, until an editor takes it.
+
+    The queue holds data only; articles/interchange/incoming.py decides what a new arrival does to it
+    (queue, replace, ignore, kill) and makes a draft story from it.
+    """
+
+    class PubStatus(models.TextChoices):
+        USABLE = "usable", "Usable"
+        WITHHELD = "withheld", "Withheld"
+        CANCELED = "canceled", "Killed"
+
+    source = models.CharField(
+        max_length=limits.SOURCE_MAX_LENGTH, blank=True, help_text="The agency or partner that sent the item."
+    )
+    format = models.CharField(
+        max_length=limits.WIRE_FORMAT_MAX_LENGTH, help_text="The format the file came in, e.g. nitf or newsml-g2."
+    )
+    guid = models.CharField(
+        max_length=limits.WIRE_GUID_MAX_LENGTH, help_text="The agency's own identifier for the story."
+    )
+    version = models.PositiveBigIntegerField(null=True, blank=True, help_text="The agency's version number.")
+    received_at = models.DateTimeField(default=now_ms, db_index=True, help_text="When this version arrived.")
+    sent_at = models.DateTimeField(null=True, blank=True, help_text="When the agency says it sent the item.")
+    priority = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1 is the most urgent.")
+    urgency = models.PositiveSmallIntegerField(null=True, blank=True)
+    slugline = models.CharField(max_length=limits.SLUGLINE_MAX_LENGTH, blank=True)
+    headline = models.CharField(max_length=limits.HEADLINE_MAX_LENGTH)
+    embargo = models.DateTimeField(null=True, blank=True, help_text="Not for publication before this time.")
+    pub_status = models.CharField(
+        "status", max_length=20, choices=PubStatus.choices, default=PubStatus.USABLE, db_index=True
+    )
+    kill_note = models.TextField(blank=True, help_text="What the agency said when it killed the story.")
+    item = models.JSONField(help_text="The item as it arrived, so a story can be made from it.")
+    history = models.JSONField(
+        default=list, blank=True, help_text="Earlier versions of the item, oldest first, to show what changed."
+    )
+    filename = models.CharField(
+        max_length=limits.WIRE_FILENAME_MAX_LENGTH, blank=True, help_text="The file the latest version came in."
+    )
+    taken_story = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incoming_items",
+        help_text="The draft story an editor made from this item.",
+    )
+    taken_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "incoming item"
+        verbose_name_plural = "incoming"
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "guid"], name="wireitem_unique_guid"),
+        ]
+
+    def __str__(self):
+        return self.slugline or self.headline
+
+    @property
+    def killed(self):
+        return self.pub_status == self.PubStatus.CANCELED

@@ -7,7 +7,7 @@ import sys
 from tests.conftest import REPO
 
 DEVELOPMENT_COMMANDS = {"bench", "soak", "generate_demo"}
-OPERATORS_COMMANDS = {"build_fixtures", "import_ninjs", "loaddata", "load_seed", "ensure_superuser"}
+OPERATORS_COMMANDS = {"build_fixtures", "import_ninjs", "ingest", "loaddata", "load_seed", "ensure_superuser"}
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "DJANGO_SECRET_KEY": "x7$Kq9!vR2#mW4&pZ8*tB1^nY6@cF3%hJ5(dL0)sG9-aE2+uQ7=iO4",

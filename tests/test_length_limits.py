@@ -39,6 +39,12 @@ COLUMNS = {
     "articles.Mention.title": "MENTION_TITLE_MAX_LENGTH",
     "articles.RelatedLink.title": "LINK_TITLE_MAX_LENGTH",
     "articles.RelatedLink.url": "LINK_URL_MAX_LENGTH",
+    "articles.WireItem.source": "SOURCE_MAX_LENGTH",
+    "articles.WireItem.format": "WIRE_FORMAT_MAX_LENGTH",
+    "articles.WireItem.guid": "WIRE_GUID_MAX_LENGTH",
+    "articles.WireItem.slugline": "SLUGLINE_MAX_LENGTH",
+    "articles.WireItem.headline": "HEADLINE_MAX_LENGTH",
+    "articles.WireItem.filename": "WIRE_FILENAME_MAX_LENGTH",
     "taggit.Tag.name": "TAG_MAX_LENGTH",
     "taggit.Tag.slug": "TAG_MAX_LENGTH",
 }

@@ -25,7 +25,8 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import diffing, publishing, revisions, search, softlock
+from articles.desk import diffing, incoming, publishing, revisions, search, softlock
+from articles.desk.timezone import local
 from articles.models import (
     Article,
     ArticleRedirect,
@@ -53,11 +54,6 @@ class ShownWithoutSaving(Exception):
     def __init__(self, response):
         super().__init__("shown without saving")
         self.response = response
-
-
-def local(moment):
-    """Return a time as the desk reads it: in the site's time zone, to the minute."""
-    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
 
 
 def count_of(rows):
@@ -416,6 +412,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
                 other = softlock.holder(obj.pk)
             if other is not None and other.user_id != request.user.pk:
                 messages.warning(request, f"{other}. Your changes and theirs may collide.")
+            incoming.note_origin(request, obj)
         if not context.get("revert") and not context.get("recover"):
             context["workflow_moves"] = publishing.available_moves(request.user, obj or Article())
         return super().render_change_form(request, context, add, change, form_url, obj)

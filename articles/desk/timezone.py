@@ -37,3 +37,8 @@ class DeskTimezoneMiddleware:
             return self.get_response(request)
         with timezone.override(zone):
             return self.get_response(request)
+
+
+def local(moment):
+    """Return a time as the desk reads it: in the current time zone (the editor's, on desk pages), to the minute."""
+    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"

@@ -8,7 +8,7 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from articles.core import limits
 from articles.core.sanitize import clean_html
@@ -16,6 +16,7 @@ from articles.core.text import ascii_slug, search_url, title_key
 from articles.core.timefmt import iso_utc
 from articles.core.weburl import checked_url
 from articles.interchange import provenance
+from articles.interchange.formats.items import IncomingItem
 from articles.interchange.wire import Block, WireArticle, WireError
 
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")
@@ -23,11 +24,18 @@ GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")
 
 @dataclass(frozen=True)
 class Source:
-    """One wire file: its identifier (the file name without extension) and its parsed copy."""
+    """One wire file: its identifier (the file name without extension) and its parsed copy.
+
+    What an agency sends around the copy, when the story comes from the incoming queue: topics that
+    become tags beside the copy's places and organisations, the embargo, and the agency's credit.
+    """
 
     source_id: str
     article: WireArticle
     filename: str
+    topics: tuple[str, ...] = ()
+    embargo: datetime | None = None
+    credit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,32 @@ class BuildOptions:
     section_path: str = "news"
     section_names: tuple[tuple[str, str], ...] = ()
     published_at: datetime | None = None
+    # Slugs other stories hold already (the database's, when one story is made from the queue).
+    taken_slugs: frozenset[str] = frozenset()
+
+
+def source_of_item(item: IncomingItem, *, source_id: str, filename: str) -> Source:
+    """Return the builder's source for an incoming item: its copy, and the topics, embargo and credit around it."""
+    return Source(
+        source_id=source_id,
+        article=item.story,
+        filename=filename,
+        topics=tuple(subject.name for subject in item.subjects),
+        embargo=aware(item.embargo),
+        credit=item.provider or item.credit,
+    )
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """Return a time with a zone: a reader's time without one is read as UTC, as the formats' specs say."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+def fallback_id(stem: str, number: int) -> str:
+    """Return the wire id of the number-th item of a file whose items carry no guid: its name, then numbered."""
+    return stem if number == 1 else f"{stem}-{number}"
 
 
 def article_guid(source_id: str) -> str:
@@ -181,14 +215,20 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     tags: dict[str, str] = {}  # slug -> name; the first spelling of a tag wins
     tag_names_by_slug: dict[str, str] = {}
     images, articles, authorships, mentions, tagged, links = [], [], [], [], [], []
-    used_slugs: set[str] = set()
+    used_slugs: set[str] = set(options.taken_slugs)
 
     for source in sources:
         wire = source.article
         guid = guids[source.source_id]
-        _check_length(source, "the wire id (the file's name)", source.source_id, limits.SOURCE_ID_MAX_LENGTH)
+        _check_length(
+            source,
+            "the wire id (the file's name, or the agency's guid)",
+            source.source_id,
+            limits.SOURCE_ID_MAX_LENGTH,
+        )
         _check_length(source, "the dateline", wire.dateline or "", limits.DATELINE_MAX_LENGTH)
-        _check_length(source, "the source credit", wire.source or "", limits.SOURCE_MAX_LENGTH)
+        credit = source.credit or wire.source or ""
+        _check_length(source, "the source credit", credit, limits.SOURCE_MAX_LENGTH)
 
         slug = ascii_slug(wire.headline) or "story"
         if slug in used_slugs:
@@ -236,9 +276,9 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 "status": "published" if published else "draft",
                 "published_at": iso_utc(published),
                 "updated_at": iso_utc(published),
-                "embargo_until": None,
+                "embargo_until": iso_utc(source.embargo),
                 "dateline": wire.dateline or "",
-                "source": wire.source or "",
+                "source": credit,
                 "source_id": source.source_id,
                 "seo_title": "",
                 "seo_description": "",
@@ -281,7 +321,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
             )
 
         article_tags: list[str] = []
-        for name in (*wire.places, *wire.organisations):
+        for name in (*wire.places, *wire.organisations, *source.topics):
             name = name.strip()
             tag_slug = ascii_slug(name, max_length=limits.TAG_MAX_LENGTH)
             if not name or not tag_slug or len(name) > limits.TAG_MAX_LENGTH:

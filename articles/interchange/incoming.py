@@ -1,0 +1,238 @@
+"""The desk's incoming queue: what a new arrival does to it, and making a draft story from an item.
+
+An agency's items are told apart by their source and guid. An arrival for a guid not queued yet is
+queued; a newer version of a queued one (a higher version number, an item that names it as the version
+it replaces, or for copy without version numbers, different copy) replaces it in place and keeps the old
+one in the item's history; an older or identical version is ignored; a kill (pubStatus canceled) marks
+the queued item killed and changes nothing else, so a story already taken from it stays as the desk has
+it. Taking an item makes its draft story through the fixture builder, as build_fixtures and loaddata
+would, so a story taken from the queue and one loaded from the same copy are made the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import reversion
+from django.core import serializers
+from django.db import transaction
+from taggit.models import Tag
+
+from articles.core import limits, natural_keys
+from articles.core.text import ascii_slug
+from articles.interchange import fixture_builder, item_json, reimport
+from articles.interchange.formats.items import IncomingItem
+from articles.interchange.wire import WireError
+from articles.models import Article, Section, WireItem, now_ms
+
+Status = WireItem.PubStatus
+# The section a taken story starts in; the editor moves it on the change form.
+TAKE_SECTION = "news"
+SMALL_NUMBER = 32767  # the largest priority or urgency the queue's columns hold
+BIG_NUMBER = 2**63 - 1  # the largest version number they hold (Reuters numbers versions in the billions)
+
+
+class IngestError(ValueError):
+    """An item the queue cannot hold (a guid or headline too long for it, say), in words for operators."""
+
+
+class TakeRefused(Exception):
+    """An item that may not become a story (it was killed, or its copy does not fit a story)."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one arrival did to the queue: queued, replaced, ignored or killed, and why."""
+
+    action: str
+    entry: WireItem | None
+    reason: str = ""
+
+
+def source_of(item: IncomingItem) -> str:
+    """Return who sent the item, as the queue keys and shows it."""
+    return (item.provider or item.credit or "")[: WireItem._meta.get_field("source").max_length]
+
+
+def ingest(item: IncomingItem, *, filename: str, fallback_guid: str) -> Outcome:
+    """Put one arrival into the queue; fallback_guid names copy that carries no guid (its file's stem)."""
+    source, guid = source_of(item), item.guid or fallback_guid
+    _check_fits(guid, item)
+    data = item_json.to_data(item)
+    queued = WireItem.objects.select_for_update().filter(source=source, guid=guid).first()
+    if queued is None and item.replaces:
+        queued = WireItem.objects.select_for_update().filter(source=source, guid=item.replaces).first()
+    if queued is None:
+        entry = WireItem(source=source, guid=guid, item=data, filename=filename)
+        _fill(entry, item)
+        entry.save()
+        return Outcome("killed" if entry.killed else "queued", entry)
+    if item.pub_status == Status.CANCELED:
+        return _kill(queued, item, filename)
+    refusal = _not_newer(queued, item, data)
+    if refusal:
+        return Outcome("ignored", queued, refusal)
+    queued.history = [*queued.history, _snapshot(queued)]
+    queued.guid, queued.item, queued.filename = guid, data, filename
+    _fill(queued, item)
+    queued.save()
+    return Outcome("replaced", queued)
+
+
+def _check_fits(guid: str, item: IncomingItem) -> None:
+    for name, value in (("guid", guid), ("headline", item.story.headline), ("slugline", item.slugline or "")):
+        limit = WireItem._meta.get_field(name).max_length
+        if len(value) > limit:
+            raise IngestError(f"the {name} is {len(value)} characters long; the queue holds {limit}")
+
+
+def _fill(entry: WireItem, item: IncomingItem) -> None:
+    """Copy what the queue's list shows from the item onto its entry."""
+    entry.format = item.format
+    entry.version = _version(item)
+    entry.received_at = now_ms()
+    entry.sent_at = fixture_builder.aware(item.sent_at)
+    entry.priority = _small(item.priority)
+    entry.urgency = _small(item.urgency)
+    entry.slugline = item.slugline or ""
+    entry.headline = item.story.headline
+    entry.embargo = fixture_builder.aware(item.embargo)
+    entry.pub_status = item.pub_status
+    if item.pub_status == Status.CANCELED:
+        entry.kill_note = _kill_note(item)
+
+
+def _kill(queued: WireItem, item: IncomingItem, filename: str) -> Outcome:
+    """Mark a queued item killed; its copy, and any story taken from it, stay as they are."""
+    if queued.killed:
+        return Outcome("ignored", queued, "the item is killed already")
+    queued.history = [*queued.history, _snapshot(queued)]
+    queued.pub_status = Status.CANCELED
+    queued.kill_note = _kill_note(item)
+    queued.filename = filename
+    queued.received_at = now_ms()
+    if _version(item) is not None:
+        queued.version = _version(item)
+    queued.save()
+    return Outcome("killed", queued)
+
+
+def _kill_note(item: IncomingItem) -> str:
+    return item.editorial_note or item.story.headline
+
+
+def _not_newer(queued: WireItem, item: IncomingItem, data: dict) -> str:
+    """Return why an arrival does not replace the queued item; "" when it does."""
+    if item.replaces and item.replaces == queued.guid and item.guid != queued.guid:
+        return ""
+    if item.version is not None and queued.version is not None:
+        if item.version <= queued.version:
+            return f"version {item.version} is not newer than the queued version {queued.version}"
+        return ""
+    if data == queued.item:
+        return "the same copy is queued already"
+    return ""
+
+
+def _snapshot(entry: WireItem) -> dict:
+    """Return what the item's history keeps of the version being replaced."""
+    return {
+        "guid": entry.guid,
+        "version": entry.version,
+        "received_at": entry.received_at.isoformat(),
+        "filename": entry.filename,
+        "pub_status": entry.pub_status,
+        "item": entry.item,
+    }
+
+
+def _version(item: IncomingItem) -> int | None:
+    return item.version if item.version is not None and 0 <= item.version <= BIG_NUMBER else None
+
+
+def _small(number: int | None) -> int | None:
+    return number if number is not None and 0 <= number <= SMALL_NUMBER else None
+
+
+def item_of(entry: WireItem) -> IncomingItem:
+    """Return the item as it arrived."""
+    return item_json.from_data(entry.item)
+
+
+def earlier_item(entry: WireItem) -> IncomingItem | None:
+    """Return the version the queued one replaced, or None for a first version."""
+    for snapshot in reversed(entry.history):
+        if snapshot.get("item") and snapshot["item"] != entry.item:
+            return item_json.from_data(snapshot["item"])
+    return None
+
+
+def kill_notice(entry: WireItem) -> str:
+    """Return the desk's warning about a killed item, naming what the agency said."""
+    return f"The agency killed this story: {entry.kill_note or entry.headline}"
+
+
+def take(*, entry: WireItem, user) -> Article:
+    """Return the draft story made from a queued item, making it the first time; raise TakeRefused if killed.
+
+    Taking twice gives the same story: the item is locked while its story is made, and a story made
+    already is returned as it is.
+    """
+    with transaction.atomic():
+        entry = WireItem.objects.select_for_update(of=("self",)).select_related("taken_story").get(pk=entry.pk)
+        if entry.taken_story is not None:
+            return entry.taken_story
+        if entry.killed:
+            raise TakeRefused(f"{kill_notice(entry)}. A killed item cannot be taken.")
+        article = _make_story(entry, item_of(entry))
+        Article.objects.filter(pk=article.pk, created_by__isnull=True).update(created_by=user)
+        article.refresh_from_db()
+        entry.taken_story, entry.taken_at = article, now_ms()
+        entry.save(update_fields=["taken_story", "taken_at"])
+        with reversion.create_revision():
+            reversion.set_user(user)
+            reversion.set_comment(f"Taken from the incoming queue ({entry.source or entry.format} {entry.guid}).")
+            reversion.add_to_revision(article)
+    return article
+
+
+def _make_story(entry: WireItem, item: IncomingItem) -> Article:
+    """Build the story's fixture rows from the item and load them as loaddata would."""
+    source = fixture_builder.source_of_item(item, source_id=entry.guid, filename=entry.filename or entry.guid)
+    try:
+        limits.check_moment(source.embargo)
+    except limits.TimeOutOfRange as exc:
+        raise TakeRefused(f"The item cannot become a story: its embargo is out of range ({exc}).") from exc
+    guid = fixture_builder.article_guid(entry.guid)
+    slug = ascii_slug(item.story.headline) or "story"
+    taken = Article.objects.filter(slug__startswith=slug).exclude(guid=guid).values_list("slug", flat=True)
+    options = fixture_builder.BuildOptions(section_path=TAKE_SECTION, taken_slugs=frozenset(taken))
+    try:
+        rows = fixture_builder.build([source], options)
+    except WireError as exc:
+        raise TakeRefused(f"The item cannot become a story: {exc.message}") from exc
+    with natural_keys.remembering(), reimport.loading() as load:
+        for row in serializers.deserialize("python", _new_rows_only(rows)):
+            row.save()
+        reimport.finish(load, source="the incoming queue")
+    return Article.objects.get(guid=guid)
+
+
+def _new_rows_only(rows: list[dict]) -> list[dict]:
+    """Leave out the sections and tags the database has already, so the desk's names for them stay."""
+    paths = [row["fields"]["path"] for row in rows if row["model"] == "articles.section"]
+    existing_paths = set(Section.objects.filter(path__in=paths).values_list("path", flat=True))
+    tag_rows = {row["fields"]["slug"]: row["fields"]["name"] for row in rows if row["model"] == "taggit.tag"}
+    known_tags = dict(Tag.objects.filter(slug__in=tag_rows).values_list("slug", "name"))
+    renamed = {tag_rows[slug]: name for slug, name in known_tags.items()}
+    kept = []
+    for row in rows:
+        if row["model"] == "articles.section" and row["fields"]["path"] in existing_paths:
+            continue
+        if row["model"] == "taggit.tag" and row["fields"]["slug"] in known_tags:
+            continue
+        if row["model"] == "articles.taggedarticle":
+            name = row["fields"]["tag"][0]
+            row = {**row, "fields": {**row["fields"], "tag": [renamed.get(name, name)]}}
+        kept.append(row)
+    return kept
