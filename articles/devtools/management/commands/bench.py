@@ -10,6 +10,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import socket
 import statistics
@@ -23,11 +24,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
+from articles.interchange import formats
 from articles.models import Article, Person, Section
 from articles.platform.cache import content_version
 
@@ -56,13 +58,19 @@ class Command(BaseCommand):
             help="Measure nothing: print the figures saved by earlier runs (one a database) side by side.",
         )
         parser.add_argument(
+            "--ingest-items",
+            type=int,
+            default=2000,
+            help="Wire items for the ingest figures (default 2,000; 0 skips them). Nothing ingested is kept.",
+        )
+        parser.add_argument(
             "--wire-files",
             type=int,
             default=200,
             help="Wire files for the fixture figures (default 200; 0 skips them).",
         )
 
-    def handle(self, *args, duration, connections, workers, client, wire_files, save, report, **options):
+    def handle(self, *args, duration, connections, workers, client, wire_files, save, report, ingest_items, **options):
         if report:
             self.report([json.loads(Path(name).read_text(encoding="utf-8")) for name in report])
             return
@@ -143,6 +151,10 @@ class Command(BaseCommand):
             Path(save).write_text(
                 json.dumps({"label": label, "setup": setup, "rows": rows}, indent=1), encoding="utf-8"
             )
+        ingest = self.ingest_figures(ingest_items) if ingest_items else {}
+        if save:
+            saved = json.loads(Path(save).read_text(encoding="utf-8"))
+            Path(save).write_text(json.dumps({**saved, "ingest": ingest}, indent=1), encoding="utf-8")
         if wire_files:
             self.fixture_figures(wire_files)
 
@@ -199,6 +211,54 @@ class Command(BaseCommand):
             f"({files / built:,.0f} files/s); loaddata loaded them into an empty SQLite database in {seconds:.2f} s "
             f"({rows / seconds:,.0f} rows/s)."
         )
+
+    def ingest_figures(self, items):
+        """Print files/s through each format's reader, and items/s into the queue on this database.
+
+        The readers run on the committed wire copy and on each format's files in ../shared/wire-formats/
+        when that folder is there. The queue figure ingests `items` plain-text files (the committed copy
+        under new names) with manage.py ingest inside a transaction that is then rolled back.
+        """
+        samples = {"text": sorted((Path(settings.BASE_DIR) / "fixtures" / "wire").glob("*.txt"))}
+        shared = Path(settings.BASE_DIR).parent / "shared" / "wire-formats"
+        for folder in sorted(shared.iterdir()) if shared.is_dir() else ():
+            if folder.is_dir() and not folder.name.startswith("iptc-"):
+                samples[folder.name] = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix != ".md")
+        figures = {"readers": {}}
+        self.stdout.write("\nIngest: files/s (items/s) through each reader, in this process:")
+        for name, paths in samples.items():
+            blobs = [(p.name, p.read_bytes()) for p in paths]
+            files = found = 0
+            started = time.perf_counter()
+            while time.perf_counter() - started < 1.0:
+                for filename, data in blobs:
+                    try:
+                        found += sum(1 for _ in formats.read(data, filename=filename))
+                    except formats.FormatError:
+                        pass
+                    files += 1
+            seconds = time.perf_counter() - started
+            figures["readers"][name] = (files / seconds, found / seconds)
+            self.stdout.write(f"  {name:<10}{files / seconds:>9,.0f} files/s{found / seconds:>9,.0f} items/s")
+        wire = samples["text"]
+        with tempfile.TemporaryDirectory() as scratch:
+            folder = Path(scratch)
+            for n in range(items):
+                headline, rest = wire[n % len(wire)].read_text(encoding="utf-8").split("\n", 1)
+                (folder / f"bench-{n:06d}.txt").write_text(f"{headline} ({n})\n{rest}", encoding="utf-8")
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            started = time.perf_counter()
+            with transaction.atomic():
+                call_command("ingest", str(folder), stdout=io.StringIO())
+                seconds = time.perf_counter() - started
+                transaction.set_rollback(True)
+            grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        figures["queue"] = (items / seconds, grown)
+        self.stdout.write(
+            f"  into the queue on {connection.vendor}: {items:,} items in {seconds:.2f} s "
+            f"({items / seconds:,.0f} items/s); peak memory grew by {grown:,.0f} MB"
+        )
+        return figures
 
     def pages(self):
         article = Article.objects.published().select_related("primary_section").order_by("-published_at").first()
@@ -366,6 +426,16 @@ class Command(BaseCommand):
                 row = found.get((name, mode))
                 line += f"{row[2]:>26,.0f}{row[7]:>10.2f}{row[9]:>13.2f}" if row else f"{'-':>26}{'-':>10}{'-':>13}"
             self.stdout.write(line)
+        self.stdout.write("")
+        for run in runs:
+            ingest = run.get("ingest") or {}
+            if ingest.get("queue"):
+                rate, grown = ingest["queue"]
+                readers = ", ".join(f"{name} {files:,.0f}" for name, (files, _items) in ingest["readers"].items())
+                self.stdout.write(
+                    f"{run['label']}: ingest {rate:,.0f} items/s into the queue (peak memory +{grown:,.0f} MB); "
+                    f"readers, files/s: {readers}"
+                )
         self.stdout.write("")
         for label, picks, floor in self.TARGETS:
             for run, found in zip(runs, figures, strict=True):
