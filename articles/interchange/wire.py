@@ -214,20 +214,30 @@ _LIST_LABELS = frozenset(
         "the facts",
     }
 )
-_INLINE_RELATED_RE = re.compile(
-    r"^(read more|read also|also read|see also|related|related stories|related story|related articles?"
-    r"|more|more on this|recommended|further reading|read next)\s*[:|]\s*(\S.*)$",
-    re.IGNORECASE,
+# Words that related-link labels are made of ("MORE ON THIS STORY", "You might also like", "Also read"),
+# and the words one of which a label must hold, so that a crosshead such as "The news" stays one.
+_LABEL_WORDS = frozenset(
+    "read|more|also|see|related|recommended|recommend|further|reading|stories|story|articles|article|coverage|"
+    "content|links|link|news|next|on|this|topic|topics|from|us|you|may|might|like|must|don't|miss|suggested|"
+    "similar|in|depth|explore|latest|top|other|the|about|these|our|editor's|editors'|picks|pick|too|of|we|"
+    "what|to|here|reads|background|previously|earlier|elsewhere".split("|")
 )
+_LABEL_ANCHORS = frozenset("read|related|recommended|see|more|further|suggested|similar|explore|miss|picks".split("|"))
+_LABEL_MAX_WORDS = 6
+_INLINE_SPLIT_RE = re.compile(r"^([^:|]{2,40}?)\s*[:|]\s*(\S.*)$")
+_BRACKETS = {"[": "]", "(": ")", "{": "}"}
 
 _CREDIT_WRAPPER_RE = re.compile(
     r"^(?:file\s+photo|file|photo|photos|photograph|photography|image|images|picture|pic|credit|source|video)"
-    r"(?:\s+credit)?\s*[:\-–—]\s*",
+    r"(?:\s+credit)?(?:\s*[:\-–—]\s*|\s+by\s+)",
     re.IGNORECASE,
 )
 _CREDIT_WRAPPER_TAIL_RE = re.compile(
-    r"(?:^|\s)(?:file\s+photo|photo|photograph|image|picture|credit)\s*:\s*(?=\S)", re.IGNORECASE
+    r"(?:^|\s)(?:(?i:file\s+photo|photo|photograph|image|picture|credit)\s*:\s*(?=\S)"
+    r"|(?:Photo|Photograph|Picture|Image)s?\s+by\s+(?=[A-Z]))"
 )
+# A national agency's initials in brackets ("(WAM)", "(SPA)") credit a picture as surely as a name does.
+_AGENCY_INITIALS_RE = re.compile(r"^[A-Z]{2,6}$")
 _KNOWN_CREDITS = (
     "ap",
     "afp",
@@ -321,6 +331,7 @@ def _split_caption(text: str) -> tuple[str, str] | None:
                     or "|" in credit
                     or opener == "["
                     or _ends_sentence(caption)
+                    or bool(_AGENCY_INITIALS_RE.match(credit))
                 )
                 if wrapped or plain_credit:
                     return caption, credit
@@ -354,6 +365,38 @@ def _label_of(text: str, labels: frozenset[str]) -> str | None:
     """Return the label as written when the line is one of `labels` alone (optional colon)."""
     bare = text.rstrip(" :").strip()
     return bare if bare.lower() in labels else None
+
+
+def _related_label(text: str) -> str | None:
+    """Return the label as written when the line only introduces related stories ("See also:", "MORE ON THIS")."""
+    bare = text.rstrip(" :|").strip()
+    lowered = bare.lower()
+    if lowered in _RELATED_LABELS:
+        return bare
+    words = lowered.replace("’", "'").split()
+    if (
+        0 < len(words) <= _LABEL_MAX_WORDS
+        and all(word in _LABEL_WORDS for word in words)
+        and _LABEL_ANCHORS.intersection(words)
+    ):
+        return bare
+    return None
+
+
+def _unbracket(text: str) -> str:
+    """Return a line's text without the brackets that enclose all of it ("[Read more: …]")."""
+    if len(text) > 2 and _BRACKETS.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
+def _inline_related(text: str) -> tuple[str, str] | None:
+    """Return (label, title) for a line such as "Related: Title" or "(READ: Title)", or None."""
+    match = _INLINE_SPLIT_RE.match(_unbracket(text))
+    if match is None:
+        return None
+    label = _related_label(match.group(1))
+    return (label, match.group(2).strip()) if label else None
 
 
 def _looks_like_title(text: str) -> bool:
@@ -399,11 +442,11 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
 
     for index, line in enumerate(lines):
         text = line.text
-        if index == len(lines) - 1 and not _INLINE_RELATED_RE.match(text):
+        if index == len(lines) - 1 and not _inline_related(text):
             # Agency initials after the last sentence ("… he said. DM") sign the copy off.
             text = _SIGNOFF_RE.sub("", text) or text
         if related_label is not None:
-            if _label_of(text, _RELATED_LABELS) is None and _looks_like_title(text):
+            if _related_label(text) is None and _looks_like_title(text):
                 related.append(Related(title=text, after_block=len(blocks), label=related_label, line=line.number))
                 continue
             related_label = None
@@ -416,17 +459,13 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
         flush_items()
         if text in _BULLET_ONLY:
             continue
-        label = _label_of(text, _RELATED_LABELS)
+        label = _related_label(text)
         if label is not None:
             related_label = label
             continue
-        inline = _INLINE_RELATED_RE.match(text)
+        inline = _inline_related(text)
         if inline:
-            related.append(
-                Related(
-                    title=inline.group(2).strip(), after_block=len(blocks), label=inline.group(1), line=line.number
-                )
-            )
+            related.append(Related(title=inline[1], after_block=len(blocks), label=inline[0], line=line.number))
             continue
         following = lines[index + 1].text if index + 1 < len(lines) else ""
         if _label_of(text, _LIST_LABELS) is not None and _BULLET_RE.match(following):
@@ -594,11 +633,15 @@ def _parse(text: str, filename: str | None) -> WireArticle:
         raise WireError("no body after the '-' separator", line=separator.number, filename=filename)
 
     lead_image = None
-    if len(body) > 1:
-        split = _split_caption(body[0].text)
-        if split:
-            lead_image = LeadImage(caption=split[0], credit=split[1], line=body[0].number)
-            body = body[1:]
+    split = _split_caption(body[0].text) if len(body) > 1 else None
+    if split:
+        lead_image = LeadImage(caption=split[0], credit=split[1], line=body[0].number)
+        body = body[1:]
+    elif dek is not None and (split := _split_caption(dek)):
+        # Copy without a standfirst sometimes puts the picture's caption above the separator; a
+        # standfirst never ends in a picture credit, so the line is the caption.
+        lead_image = LeadImage(caption=split[0], credit=split[1], line=lines[1].number)
+        dek = None
 
     blocks, related = _body_blocks(body)
     bylines = _take_credits(blocks)
@@ -1226,9 +1269,20 @@ def _clause_forward(tokens: list[_Tok], start: int, limit: int = 24) -> int:
     return index if index >= len(tokens) else -1
 
 
+_DETERMINERS = _words("the|a|an|its|his|her|their|our")
+
+
 def _strip_article(tokens: list[_Tok], start: int, end: int) -> int:
-    while start < end and tokens[start].lower in ("the", "a", "an"):
+    """Skip the determiners that open a title: "the", "its", and a common noun's "the agency's".
+
+    A named owner stays ("Sweden's deputy director"), since it says whose title it is; "the
+    country's" or "the festival's" only points back to something the copy named elsewhere.
+    """
+    while start < end and tokens[start].lower in _DETERMINERS:
         start += 1
+        token = tokens[start] if start < end else None
+        if token is not None and token.poss and token.kind == "w" and token.text[0].islower() and start + 1 < end:
+            start += 1
     return start
 
 
@@ -1378,8 +1432,14 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     if title is None and not has_inner_title and start > 0 and tokens[start - 1].text == ",":
         clause = _clause_back(tokens, start - 1)
         if clause >= 0:
-            clause = _strip_article(tokens, clause, start - 1)
+            # "…, NAME, said" or, after a speech verb, the sentence's end: "said the curator, NAME."
             closes = end < len(tokens) and (tokens[end].text == "," or tokens[end].lower in _SPEECH_VERBS)
+            closes = closes or (
+                (end == len(tokens) or tokens[end].text in ".;")
+                and clause > 0
+                and tokens[clause - 1].lower in _SPEECH_VERBS
+            )
+            clause = _strip_article(tokens, clause, start - 1)
             if closes and _title_phrase_ok(tokens, clause, start - 1):
                 title = text[tokens[clause].start : tokens[start - 2].end]
                 signal = True
@@ -1393,13 +1453,17 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
             elif title is None and _title_phrase_ok(tokens, phrase, stop):
                 title = text[tokens[phrase].start : tokens[stop - 1].end]
                 signal = True
+    # "Jane Doe, who heads the agency's Gaza office," and "Doe, who is the agency's director,"
+    if title is None:
+        title = _relative_role(text, tokens, end)
+        signal = signal or title is not None
     after = tokens[end] if end < len(tokens) else None
     before = tokens[name_start - 1] if name_start > 0 else None
     if after is not None and after.lower in _SPEECH_VERBS:
         signal = True
     if before is not None and before.lower in ("said", "says", "according", "by"):
         signal = signal or before.lower in ("said", "says")
-    if words[0].lower in GIVEN_NAMES:
+    if words[0].lower in GIVEN_NAMES or (is_name and _has_name_particle(words)):
         signal = True
     # "Abu Amer is the head of …", "Sinwar was named the new leader of …"
     role = _role_after(text, tokens, end)
@@ -1416,6 +1480,47 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     for found in (title, role):
         if found:
             collector.add_title(person, found, zone)
+
+
+# Verbs that state a post in a relative clause, with the title each makes ("who heads X": "head of X").
+_ROLE_VERBS = {
+    "heads": "head",
+    "leads": "leader",
+    "chairs": "chair",
+    "directs": "director",
+    "manages": "manager",
+    "coordinates": "coordinator",
+    "commands": "commander",
+}
+
+
+def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
+    """Return the title a relative clause after a name gives: "NAME, who heads the agency" → "head of the agency"."""
+    if end + 2 >= len(tokens) or tokens[end].text != "," or tokens[end + 1].lower != "who":
+        return None
+    verb = tokens[end + 2].lower
+    if verb not in _ROLE_VERBS:
+        return _role_after(text, tokens, end + 2)
+    start = end + 3
+    stop = _clause_forward(tokens, start)
+    if stop <= start or tokens[start].kind != "w" or tokens[start].lower in _NOT_TITLE_START - _DETERMINERS:
+        return None
+    return f"{_ROLE_VERBS[verb]} of {text[tokens[start].start : tokens[stop - 1].end]}"
+
+
+_LEADING_PARTICLES = _words("ibn|bin|bint")
+
+
+def _has_name_particle(words: list[_Tok]) -> bool:
+    """Tell whether a name is joined by a particle, which places and bodies rarely are.
+
+    "Ludwig van Beethoven", "Ibn Khaldun": the run must start mid-sentence (a headline's or a
+    sentence's first capital may be an ordinary word) unless the particle leads the name.
+    """
+    if words[0].lower in _LEADING_PARTICLES:
+        return True
+    inner = any(w.lower in _NAME_PARTICLES and w.text[0].islower() for w in words[1:-1])
+    return inner and not words[0].sent_start
 
 
 _ROLE_STOP = _words(
