@@ -162,6 +162,13 @@ def test_headline_dek_and_separator_variants():
             "Jane Doe | Bloomberg | Getty Images",
         ),
         ("Fishermen mend nets. (Jane Doe/Associated Press)", "Fishermen mend nets.", "Jane Doe/Associated Press"),
+        ("Fishermen mend nets at dawn. (Picture by Sam Lee)", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. Photo by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        (
+            "Fishermen mend nets near Sohar, in a file picture (ONA)",
+            "Fishermen mend nets near Sohar, in a file picture",
+            "ONA",
+        ),
     ],
 )
 def test_lead_image_caption_and_credit(line, caption, credit):
@@ -182,6 +189,21 @@ def test_first_paragraph_is_not_a_caption(line):
     article = parse(story(line, "Second paragraph."))
     assert article.lead_image is None
     assert paragraphs(article) == [line, "Second paragraph."]
+
+
+def test_caption_written_above_the_separator_of_copy_without_a_standfirst_is_the_lead_image():
+    article = parse(
+        story("The harbour reopened on Monday.", dek="Trawlers at the quay on Sunday. (Photo: Lena Ortiz/EPA)")
+    )
+    assert article.dek is None
+    assert article.lead_image == LeadImage(caption="Trawlers at the quay on Sunday.", credit="Lena Ortiz/EPA", line=2)
+    assert paragraphs(article) == ["The harbour reopened on Monday."]
+
+
+def test_a_standfirst_without_a_credit_stays_the_standfirst_beside_a_caption():
+    article = parse(story("Trawlers at the quay. (AP)", "The harbour reopened.", dek="Ships return (slowly)."))
+    assert article.dek == "Ships return (slowly)."
+    assert article.lead_image.credit == "AP"
 
 
 def test_caption_shaped_only_line_stays_body():
@@ -255,6 +277,57 @@ def test_label_line_introduces_related_titles_until_copy_resumes(label):
         ("Who pays for the storm?", 1, label.rstrip(":")),
     ]
     assert paragraphs(article) == ["One.", "Two resumes here."]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "MORE ON THIS STORY",
+        "Don't miss",
+        "Recommended for you",
+        "More on this subject:",
+        "You might also like",
+        "ALSO READ",
+    ],
+)
+def test_label_lines_in_other_outlets_words_introduce_related_titles(label):
+    article = parse(
+        story("One.", label, "Port strike ends after talks", "Who pays for the storm?", "Two resumes here.")
+    )
+    assert [(r.title, r.label) for r in article.related] == [
+        ("Port strike ends after talks", label.rstrip(":")),
+        ("Who pays for the storm?", label.rstrip(":")),
+    ]
+    assert paragraphs(article) == ["One.", "Two resumes here."]
+
+
+@pytest.mark.parametrize("crosshead", ["More rain ahead", "Read the small print", "Also on the table"])
+def test_a_crosshead_starting_with_a_label_word_above_a_paragraph_stays_a_subheading(crosshead):
+    article = parse(story("One.", crosshead, "Two resumes here."))
+    assert article.related == ()
+    assert [b.text for b in article.blocks if b.kind == "subheading"] == [crosshead]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[Also read: Port strike ends after talks]",
+        "(SEE ALSO: Port strike ends after talks)",
+        "[Related | Port strike ends after talks]",
+        "Recommended: Port strike ends after talks",
+    ],
+)
+def test_related_links_inside_brackets_and_after_other_labels(line):
+    article = parse(story("One.", line, "Two."))
+    assert [(r.title, r.after_block) for r in article.related] == [("Port strike ends after talks", 1)]
+    assert paragraphs(article) == ["One.", "Two."]
+
+
+def test_a_paragraph_in_brackets_is_not_a_related_link():
+    line = "(The ministry later said the figure was an estimate: officials are still counting.)"
+    article = parse(story("One.", line))
+    assert article.related == ()
+    assert paragraphs(article) == ["One.", line]
 
 
 def test_related_label_at_end_of_copy():
@@ -407,6 +480,42 @@ def test_role_after_name():
         story("Sven Lindqvist said the fleet was ready.", "Lindqvist is the head of the Fishing Union in Malmo.")
     )
     assert person(article, "Sven Lindqvist").title == "head of the Fishing Union in Malmo"
+
+
+def names_and_titles(*body, **head):
+    return [(p.name, p.title) for p in parse(story(*body, **head)).people]
+
+
+def test_titles_given_by_role_rather_than_before_the_name():
+    assert names_and_titles(
+        "The party's treasurer, Orla Quinnell, said the accounts were in order.",
+        "Bertil Sandvik, who chairs the harbour board, said the cranes were safe.",
+        "Ines Maartens, who runs the fishermen's cooperative in Hirtshals, agreed.",
+        "Repairs will take a month, said the museum's curator of maps, Ruth Abernathy.",
+        "Colm Feeney, an epidemiologist at the coastal institute, said nobody was hurt.",
+        "The fleet's deputy commander, Rear Adm. Hal Okonkwo-Berg, told the inquiry the boats were ready.",
+    ) == [
+        ("Orla Quinnell", "treasurer"),
+        ("Bertil Sandvik", "chair of the harbour board"),
+        ("Ines Maartens", "head of the fishermen's cooperative in Hirtshals"),
+        ("Ruth Abernathy", "curator of maps"),
+        ("Colm Feeney", "epidemiologist at the coastal institute"),
+        ("Hal Okonkwo-Berg", "deputy commander"),
+    ]
+
+
+def test_a_named_owner_stays_in_a_title():
+    article = parse(story("Norway's fisheries minister, Orla Quinnell, said the port was open."))
+    assert person(article, "Orla Quinnell").title == "Norway's fisheries minister"
+
+
+def test_names_joined_by_particles_are_people_without_other_signs():
+    assert names_and_titles(
+        "Letters by Johann van Ruysdael were sold in Bergen.",
+        "Ibn Battuta described the harbour in his travels.",
+        "Orla Quinnell, whose boat sank in the storm, said she would fish again.",
+        headline="Restored van Gogh mill reopens",
+    ) == [("Johann van Ruysdael", None), ("Ibn Battuta", None), ("Orla Quinnell", None)]
 
 
 # --- places and organisations --------------------------------------------------------------

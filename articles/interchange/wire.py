@@ -224,6 +224,9 @@ _LABEL_WORDS = frozenset(
 )
 _LABEL_ANCHORS = frozenset("read|related|recommended|see|more|further|suggested|similar|explore|miss|picks".split("|"))
 _LABEL_MAX_WORDS = 6
+# Words a label line may open with when its other words are the outlet's own ("Recommended for you").
+_LABEL_OPENERS = frozenset("read|related|recommended|see|more|further|suggested|explore|also".split("|"))
+_BLOCK_LABEL_MAX_WORDS = 5
 _INLINE_SPLIT_RE = re.compile(r"^([^:|]{2,40}?)\s*[:|]\s*(\S.*)$")
 _BRACKETS = {"[": "]", "(": ")", "{": "}"}
 
@@ -383,6 +386,24 @@ def _related_label(text: str) -> str | None:
     return None
 
 
+def _block_label(text: str, following: str) -> str | None:
+    """Return the label of a line that opens with a label word and heads a list of titles.
+
+    "Recommended for you" or "More on this subject:" above a story title: the label's own words vary
+    by outlet, so the line is told by its first word, its brevity, and the title that follows it.
+    """
+    bare = text.rstrip(" :|")
+    words = bare.lower().split()
+    if ":" in bare or "|" in bare:
+        # "Read more: Title" is a link of its own, not a label over the lines below it.
+        return None
+    if not words or len(words) > _BLOCK_LABEL_MAX_WORDS or words[0] not in _LABEL_OPENERS:
+        return None
+    if not (text.rstrip().endswith(":") or (following and _looks_like_title(following))):
+        return None
+    return bare.strip()
+
+
 def _unbracket(text: str) -> str:
     """Return a line's text without the brackets that enclose all of it ("[Read more: …]")."""
     if len(text) > 2 and _BRACKETS.get(text[0]) == text[-1]:
@@ -459,7 +480,8 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
         flush_items()
         if text in _BULLET_ONLY:
             continue
-        label = _related_label(text)
+        following = lines[index + 1].text if index + 1 < len(lines) else ""
+        label = _related_label(text) or _block_label(text, following)
         if label is not None:
             related_label = label
             continue
@@ -467,7 +489,6 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
         if inline:
             related.append(Related(title=inline[1], after_block=len(blocks), label=inline[0], line=line.number))
             continue
-        following = lines[index + 1].text if index + 1 < len(lines) else ""
         if _label_of(text, _LIST_LABELS) is not None and _BULLET_RE.match(following):
             continue
         kind: Literal["paragraph", "subheading"] = "subheading" if _looks_like_subheading(text) else "paragraph"
@@ -982,7 +1003,8 @@ _NAME_PARTICLES = _words("al|el|bin|bint|ibn|van|von|de|da|der|den|du|la|le|di|d
 _RUN_CONNECTORS = _NAME_PARTICLES | {"of", "for", "and", "the", "&"}
 _BOUNDARY = frozenset(',.;:!?()[]{}"“”‘’—–«»')
 _ABBREVIATIONS = _words(
-    "Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|No|Mt|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec"
+    "Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|No|Mt|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec|"
+    "Adm|Maj|Brig|Cmdr|Cdr|Cpl|Pte|Sen|Rep|Gov|Hon|Supt|Insp|Det|Amb|Atty|Gen"
 )
 _ZONE_RANK = {"head": 1, "caption": 1, "body": 0}
 
@@ -1098,8 +1120,22 @@ def _and_joins(tokens: list[_Tok], start: int, index: int) -> bool:
     return False
 
 
+# Endings of lower-case words that name an occupation ("hydrologist", "statistician", "choreographer").
+_OCCUPATION_ENDINGS = ("ologist", "onomist", "ist", "ician", "ographer")
+_NOT_OCCUPATIONS = _words("list|mist|fist|wrist|twist|gist|exist|insist|resist|assist|persist|consist|desist|amidst")
+
+
 def _is_title_word(token: _Tok) -> bool:
-    return token.lower in TITLE_NOUNS and token.lower not in ("chief", "general", "lead", "member", "vice")
+    """Tell whether a word heads a title: a listed title noun, or a lower-case occupation word."""
+    if token.lower in TITLE_NOUNS:
+        return token.lower not in ("chief", "general", "lead", "member", "vice")
+    return (
+        token.kind == "w"
+        and token.text.islower()
+        and len(token.text) > 5
+        and token.lower.endswith(_OCCUPATION_ENDINGS)
+        and token.lower not in _NOT_OCCUPATIONS
+    )
 
 
 def _is_honorific(token: _Tok) -> bool:
@@ -1429,20 +1465,9 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
             title = text[tokens[begin].start : tokens[start - 1].end]
     signal = title is not None
     # "the UN undersecretary general for legal affairs, Elinor Hammarskjöld, told"
-    if title is None and not has_inner_title and start > 0 and tokens[start - 1].text == ",":
-        clause = _clause_back(tokens, start - 1)
-        if clause >= 0:
-            # "…, NAME, said" or, after a speech verb, the sentence's end: "said the curator, NAME."
-            closes = end < len(tokens) and (tokens[end].text == "," or tokens[end].lower in _SPEECH_VERBS)
-            closes = closes or (
-                (end == len(tokens) or tokens[end].text in ".;")
-                and clause > 0
-                and tokens[clause - 1].lower in _SPEECH_VERBS
-            )
-            clause = _strip_article(tokens, clause, start - 1)
-            if closes and _title_phrase_ok(tokens, clause, start - 1):
-                title = text[tokens[clause].start : tokens[start - 2].end]
-                signal = True
+    if title is None and not has_inner_title:
+        title = _title_in_aside_before(text, tokens, start, end)
+        signal = signal or title is not None
     # "Matthew Levitt, senior fellow at the Washington Institute …," and "Jamil Al Saadouni, 58,"
     if end < len(tokens) and tokens[end].text == ",":
         stop = _clause_forward(tokens, end + 1)
@@ -1459,7 +1484,7 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
         signal = signal or title is not None
     after = tokens[end] if end < len(tokens) else None
     before = tokens[name_start - 1] if name_start > 0 else None
-    if after is not None and after.lower in _SPEECH_VERBS:
+    if after is not None and after.lower in _SPEECH_VERBS or (is_name and _speaks_after_aside(tokens, end)):
         signal = True
     if before is not None and before.lower in ("said", "says", "according", "by"):
         signal = signal or before.lower in ("said", "says")
@@ -1482,9 +1507,54 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
             collector.add_title(person, found, zone)
 
 
+def _speaks_after_aside(tokens: list[_Tok], end: int) -> bool:
+    """Tell whether a name is the subject of a speech verb after an aside: "NAME, whose son was hurt, said"."""
+    if end >= len(tokens) or tokens[end].text != ",":
+        return False
+    for index in range(end + 1, min(len(tokens) - 1, end + 25)):
+        token = tokens[index]
+        if token.kind == "p" and token.text in ".;:!?()":
+            return False
+        if token.text == ",":
+            return tokens[index + 1].lower in _SPEECH_VERBS
+    return False
+
+
+def _rank_start(tokens: list[_Tok], start: int) -> int:
+    """Return where the ranks written straight before a name begin ("Vice Adm. Luisa de Souza")."""
+    while start > 0:
+        if _is_honorific(tokens[start - 1]):
+            start -= 1
+        elif start > 1 and tokens[start - 1].text == "." and _is_honorific(tokens[start - 2]):
+            start -= 2
+        else:
+            break
+    return start
+
+
+def _title_in_aside_before(text: str, tokens: list[_Tok], start: int, end: int) -> str | None:
+    """Return the title in "the UN undersecretary general for legal affairs, Elinor Hammarskjöld, told"."""
+    lead = _rank_start(tokens, start)
+    if lead == 0 or tokens[lead - 1].text != ",":
+        return None
+    clause = _clause_back(tokens, lead - 1)
+    if clause < 0:
+        return None
+    # "…, NAME, said" or, after a speech verb, the sentence's end: "said the curator, NAME."
+    closes = end < len(tokens) and (tokens[end].text == "," or tokens[end].lower in _SPEECH_VERBS)
+    closes = closes or (
+        (end == len(tokens) or tokens[end].text in ".;") and clause > 0 and tokens[clause - 1].lower in _SPEECH_VERBS
+    )
+    clause = _strip_article(tokens, clause, lead - 1)
+    if closes and _title_phrase_ok(tokens, clause, lead - 1):
+        return text[tokens[clause].start : tokens[lead - 2].end]
+    return None
+
+
 # Verbs that state a post in a relative clause, with the title each makes ("who heads X": "head of X").
 _ROLE_VERBS = {
     "heads": "head",
+    "runs": "head",
     "leads": "leader",
     "chairs": "chair",
     "directs": "director",
