@@ -330,6 +330,12 @@ def test_a_paragraph_in_brackets_is_not_a_related_link():
     assert paragraphs(article) == ["One.", line]
 
 
+def test_bulleted_titles_under_a_label_are_related_links():
+    article = parse(story("One.", "READ MORE:", "* Port strike ends after talks", "• Who pays for the storm?", "Two."))
+    assert [r.title for r in article.related] == ["Port strike ends after talks", "Who pays for the storm?"]
+    assert [b.kind for b in article.blocks] == ["paragraph", "paragraph"]
+
+
 def test_related_label_at_end_of_copy():
     article = parse(story("One.", "Related Stories", "Port strike ends after talks"))
     assert [r.title for r in article.related] == ["Port strike ends after talks"]
@@ -516,6 +522,33 @@ def test_names_joined_by_particles_are_people_without_other_signs():
         "Orla Quinnell, whose boat sank in the storm, said she would fish again.",
         headline="Restored van Gogh mill reopens",
     ) == [("Johann van Ruysdael", None), ("Ibn Battuta", None), ("Orla Quinnell", None)]
+
+
+def test_descriptions_after_a_name_or_its_age_are_titles():
+    assert names_and_titles(
+        "Tove Brekke, 41, a net maker who works on the quay, said orders had doubled.",
+        '"Prices will rise," said Arne Solheim, a shipping analyst at the bank.',
+        "Kari Nygaard, head of forecasting at the Met Office, said the wind would drop.",
+        "Father Ansgar Holm, the parish's rector, blessed the boats.",
+    ) == [
+        ("Tove Brekke", "net maker"),
+        ("Arne Solheim", "shipping analyst at the bank"),
+        ("Kari Nygaard", "head of forecasting at the Met Office"),
+        ("Ansgar Holm", "rector"),
+    ]
+
+
+def test_a_capitalised_owner_may_open_a_title_after_the_name():
+    assert names_and_titles("Lars Vik, New Zealand's trade envoy, said the quota was fair.") == [
+        ("Lars Vik", "New Zealand's trade envoy")
+    ]
+
+
+def test_names_with_a_place_word_inside_or_an_elided_particle():
+    assert names_and_titles(
+        "Hall Ji-woo, a harbour pilot, said the channel was clear.",
+        "The ledger was signed by Cosimo de' Bardi and Lucia della Torre in Bergen.",
+    ) == [("Hall Ji-woo", "harbour pilot"), ("Cosimo de' Bardi", None), ("Lucia della Torre", None)]
 
 
 # --- places and organisations --------------------------------------------------------------

@@ -467,8 +467,11 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
             # Agency initials after the last sentence ("… he said. DM") sign the copy off.
             text = _SIGNOFF_RE.sub("", text) or text
         if related_label is not None:
-            if _related_label(text) is None and _looks_like_title(text):
-                related.append(Related(title=text, after_block=len(blocks), label=related_label, line=line.number))
+            # Titles under a label may be bulleted: "READ MORE:" then "* Storm season outlook".
+            bulleted = _BULLET_RE.match(text)
+            title = bulleted.group(1).strip() if bulleted else text
+            if _related_label(title) is None and _looks_like_title(title):
+                related.append(Related(title=title, after_block=len(blocks), label=related_label, line=line.number))
                 continue
             related_label = None
         bullet = _BULLET_RE.match(text)
@@ -916,6 +919,8 @@ PLACE_CUES = _words(
     "Neighbourhood|Neighborhood|Compound|Complex|Tower|Towers|Building|Hall|Mount|Cape|Straits|Strait|"
     "Capitol|Kremlin|Citadel|Refugee|Terminal|Checkpoint|Crossing|Border|Territories|Territory"
 )
+# Place cues that open a place name rather than end it.
+_PLACE_OPENERS = _words("mount|lake|cape|port|fort|bay|island|isle")
 # Lower-case nouns after a place name that belong to it ("Logar province").
 _PLACE_SUFFIXES = _words("province|governorate|district|county|prefecture|oblast|municipality|state|region")
 _PLACE_AFTER = _words("area|city|town|village|region|camp|neighbourhood|neighborhood|district|suburb|refugee")
@@ -999,7 +1004,10 @@ def _merge_key(name: str) -> str:
 
 _TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[^\W_]|[’'\-‐](?=[^\W_]))*|\d(?:\w|[.,:\-](?=\d))*|\S")
 _PARTICLE_HYPHEN_RE = re.compile(r"^(?:al|el|ad|as|ash|at|az|an|ar|ul|ud|bin|ibn|abu|abd|bel|ben)-[^\W\d_]")
-_NAME_PARTICLES = _words("al|el|bin|bint|ibn|van|von|de|da|der|den|du|la|le|di|dos|das|del|ter|abu|abd|ben|bou|ould")
+_NAME_PARTICLES = _words(
+    "al|el|bin|bint|ibn|van|von|de|da|der|den|du|la|le|di|dos|das|del|ter|abu|abd|ben|bou|ould|della|delle|degli|"
+    "dei|dal|dalla|do|zu|af|ten|op"
+)
 _RUN_CONNECTORS = _NAME_PARTICLES | {"of", "for", "and", "the", "&"}
 _BOUNDARY = frozenset(',.;:!?()[]{}"“”‘’—–«»')
 _ABBREVIATIONS = _words(
@@ -1091,8 +1099,10 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
                 look = end + 1
                 if token.lower in ("of", "for") and look < count and tokens[look].lower == "the":
                     look += 1
-                # Particles stack: "van der Berg", "bin Abd al-Aziz".
+                # Particles stack ("van der Berg"); an elided one keeps its apostrophe ("de' Bardi").
                 while look < count and look - end < 3 and tokens[look].lower in _NAME_PARTICLES:
+                    look += 1
+                if _elided(tokens, look):
                     look += 1
                 if look < count and tokens[look].cap and tokens[look].kind == "w":
                     end = look + 1
@@ -1101,6 +1111,14 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
         spans.append((start, end))
         index = end
     return spans
+
+
+def _elided(tokens: list[_Tok], index: int) -> bool:
+    """Tell whether tokens[index] is the apostrophe of an elided particle written against it ("de'")."""
+    if not 0 < index < len(tokens) or tokens[index].text not in "'’":
+        return False
+    particle = tokens[index - 1]
+    return particle.lower in _NAME_PARTICLES and particle.end == tokens[index].start
 
 
 def _and_joins(tokens: list[_Tok], start: int, index: int) -> bool:
@@ -1279,7 +1297,8 @@ def _clause_back(tokens: list[_Tok], end: int, limit: int = 24) -> int:
         token = tokens[index]
         if token.kind == "p" and token.text in _BOUNDARY and token.text not in "()":
             return index + 1
-        if token.lower in _SPEECH_VERBS:
+        if token.text in _SPEECH_VERBS:
+            # Lower case only: "Met" in "the Met Office" is a name, not the verb.
             return index + 1
         index -= 1
     return index + 1 if index < 0 else -1
@@ -1299,7 +1318,7 @@ def _clause_forward(tokens: list[_Tok], start: int, limit: int = 24) -> int:
             depth -= 1
         elif token.kind == "p" and token.text in _BOUNDARY and depth == 0:
             return index
-        elif token.lower in _SPEECH_VERBS or token.lower in ("who", "which", "whose", "where", "when"):
+        elif token.text in _SPEECH_VERBS or token.lower in ("who", "which", "whose", "where", "when"):
             return index
         index += 1
     return index if index >= len(tokens) else -1
@@ -1335,9 +1354,19 @@ def _title_phrase_ok(tokens: list[_Tok], start: int, end: int) -> bool:
     if start >= end or end - start > 22:
         return False
     first = tokens[start]
-    if first.kind != "w" or first.lower.endswith("ing") or first.lower in _SPEECH_VERBS:
+    second = tokens[start + 1] if start + 1 < end else None
+    # "mining analyst": a word in -ing before a title noun qualifies it rather than opening a clause.
+    gerund = first.lower.endswith("ing") and not (second is not None and _is_title_word(second))
+    if first.kind != "w" or gerund or first.lower in _SPEECH_VERBS:
         return False
-    if first.text in COMMON_CAPITALISED and first.lower not in TITLE_NOUNS and first.lower not in TITLE_MODIFIERS:
+    # "New Zealand's foreign minister": a capitalised owner may open with a common word.
+    owner = any(t.poss and t.cap for t in tokens[start : min(end, start + 4)])
+    if (
+        first.text in COMMON_CAPITALISED
+        and first.lower not in TITLE_NOUNS
+        and first.lower not in TITLE_MODIFIERS
+        and not owner
+    ):
         return False
     if first.text[0].islower() and (first.lower in _NOT_TITLE_START or first.lower.endswith("ed")):
         # Lower-case openers such as "at the time" or "in Gaza" begin adjuncts, not titles.
@@ -1400,9 +1429,14 @@ def _name_ok(words: list[_Tok]) -> bool:
     text = " ".join(w.text for w in words)
     if text.lower() in KNOWN_PLACES or text.lower() in KNOWN_ORGS:
         return False
-    for word in words:
+    for index, word in enumerate(words):
         low = word.lower
-        if word.kind != "w" or low in ORG_CUES or low in PLACE_CUES or low in _MONTHS_DAYS:
+        if word.text in "'’" and index and words[index - 1].lower in _NAME_PARTICLES:
+            # The elided particle of "Lorenzo de' Medici".
+            continue
+        # A place cue ends a place name ("Gaza Strip") or opens one ("Mount Kenya"); mid-name it is a name.
+        place_cue = low in PLACE_CUES and (word is words[-1] or low in _PLACE_OPENERS)
+        if word.kind != "w" or low in ORG_CUES or place_cue or low in _MONTHS_DAYS:
             return False
         if low in DEMONYMS or _is_title_word(word) or low in ("of", "for", "and", "the", "&"):
             return False
@@ -1469,15 +1503,9 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
         title = _title_in_aside_before(text, tokens, start, end)
         signal = signal or title is not None
     # "Matthew Levitt, senior fellow at the Washington Institute …," and "Jamil Al Saadouni, 58,"
-    if end < len(tokens) and tokens[end].text == ",":
-        stop = _clause_forward(tokens, end + 1)
-        if stop > end + 1:
-            phrase = _strip_article(tokens, end + 1, stop)
-            if stop - (end + 1) == 1 and tokens[end + 1].kind == "n":
-                signal = True
-            elif title is None and _title_phrase_ok(tokens, phrase, stop):
-                title = text[tokens[phrase].start : tokens[stop - 1].end]
-                signal = True
+    aside_title, aside_signal = _title_in_aside_after(text, tokens, end)
+    signal = signal or aside_signal
+    title = title or aside_title
     # "Jane Doe, who heads the agency's Gaza office," and "Doe, who is the agency's director,"
     if title is None:
         title = _relative_role(text, tokens, end)
@@ -1488,7 +1516,8 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
         signal = True
     if before is not None and before.lower in ("said", "says", "according", "by"):
         signal = signal or before.lower in ("said", "says")
-    if words[0].lower in GIVEN_NAMES or (is_name and _has_name_particle(words)):
+    ranked = _has_rank(tokens, start, name_start)
+    if words[0].lower in GIVEN_NAMES or (is_name and (_has_name_particle(words) or ranked)):
         signal = True
     # "Abu Amer is the head of …", "Sinwar was named the new leader of …"
     role = _role_after(text, tokens, end)
@@ -1518,6 +1547,46 @@ def _speaks_after_aside(tokens: list[_Tok], end: int) -> bool:
         if token.text == ",":
             return tokens[index + 1].lower in _SPEECH_VERBS
     return False
+
+
+def _title_in_aside_after(text: str, tokens: list[_Tok], end: int) -> tuple[str | None, bool]:
+    """Return (title, whether the aside marks a person) for "NAME, [AGE,] a mining analyst at the firm,"."""
+    if end >= len(tokens) or tokens[end].text != ",":
+        return None, False
+    begin = end + 1
+    stop = _clause_forward(tokens, begin)
+    if stop <= begin:
+        return None, False
+    if stop - begin == 1 and tokens[begin].kind == "n":
+        # An age is a sign of a person, and a description may follow it: "Chinedu Okafor, 41, a taxi driver".
+        title, _ = _title_in_aside_after(text, tokens, stop)
+        return title, True
+    phrase = _strip_article(tokens, begin, stop)
+    if _title_phrase_ok(tokens, phrase, stop) or (_describes(tokens, begin) and _description_ok(tokens, phrase, stop)):
+        return text[tokens[phrase].start : tokens[stop - 1].end], True
+    return None, False
+
+
+def _describes(tokens: list[_Tok], begin: int) -> bool:
+    """Tell whether an aside opens as a description of someone: "a …", "an …", "the agency's …"."""
+    first = tokens[begin]
+    if first.lower in ("a", "an"):
+        return True
+    return first.lower == "the" and begin + 1 < len(tokens) and tokens[begin + 1].poss
+
+
+def _description_ok(tokens: list[_Tok], start: int, end: int) -> bool:
+    """Tell whether a short noun phrase after "a" or "the agency's" can stand as a title ("taxi driver")."""
+    if not 0 < end - start <= _DESCRIPTION_MAX_TOKENS:
+        return False
+    first = tokens[start]
+    return (
+        first.kind == "w"
+        and first.text.islower()
+        and first.lower not in _NOT_TITLE_START
+        and not first.lower.endswith("ed")
+        and not any(t.text in _SPEECH_VERBS for t in tokens[start:end])
+    )
 
 
 def _rank_start(tokens: list[_Tok], start: int) -> int:
@@ -1578,7 +1647,19 @@ def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
     return f"{_ROLE_VERBS[verb]} of {text[tokens[start].start : tokens[stop - 1].end]}"
 
 
+_DESCRIPTION_MAX_TOKENS = 10
+# Honorifics that also open ordinary phrases ("Her office", "Staff Sergeant", "Private Eye").
+_WEAK_HONORIFICS = _words("his|her|majesty|highness|excellency|staff|private|field|major|general|st|saint")
 _LEADING_PARTICLES = _words("ibn|bin|bint")
+
+
+def _has_rank(tokens: list[_Tok], start: int, name_start: int) -> bool:
+    """Tell whether a rank or courtesy title stands before a name ("Father Giacomo", "Vice Adm. Luisa")."""
+    lead = _rank_start(tokens, start)
+    return any(
+        _is_honorific(token) and token.text.rstrip(".").lower() not in _WEAK_HONORIFICS
+        for token in tokens[lead:name_start]
+    )
 
 
 def _has_name_particle(words: list[_Tok]) -> bool:
