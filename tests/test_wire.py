@@ -165,6 +165,11 @@ def test_headline_dek_and_separator_variants():
         ("Fishermen mend nets at dawn. (Picture by Sam Lee)", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. Photo by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
         (
+            "Fishermen mend nets at dawn. Photographer: Sam Lee/Bloomberg",
+            "Fishermen mend nets at dawn.",
+            "Sam Lee/Bloomberg",
+        ),
+        (
             "Fishermen mend nets near Sohar, in a file picture (ONA)",
             "Fishermen mend nets near Sohar, in a file picture",
             "ONA",
@@ -328,6 +333,12 @@ def test_a_paragraph_in_brackets_is_not_a_related_link():
     article = parse(story("One.", line))
     assert article.related == ()
     assert paragraphs(article) == ["One.", line]
+
+
+def test_a_bracketed_label_line_introduces_related_titles():
+    article = parse(story("One.", "[Read more]", "Port strike ends after talks", "Two."))
+    assert [(r.title, r.label) for r in article.related] == [("Port strike ends after talks", "Read more")]
+    assert paragraphs(article) == ["One.", "Two."]
 
 
 def test_bulleted_titles_under_a_label_are_related_links():
@@ -536,6 +547,29 @@ def test_descriptions_after_a_name_or_its_age_are_titles():
         ("Kari Nygaard", "head of forecasting at the Met Office"),
         ("Ansgar Holm", "rector"),
     ]
+
+
+def test_roles_in_lower_case_before_a_name_and_owned_roles_before_an_aside():
+    assert names_and_titles(
+        "The first goal came from a cross by winger Ole Berg, the second from harbour master Ines Falk.",
+        "Berg said it was luck.",
+        "Falk said it was not.",
+        "The visitors had chances, and Vardø's keeper, Tor Lie, said the wind helped them.",
+        "Anne Moe, who chaired the board during the storm, said the pier held.",
+    ) == [
+        ("Ole Berg", "winger"),
+        ("Ines Falk", "harbour master"),
+        ("Tor Lie", "Vardø's keeper"),
+        ("Anne Moe", "former chair of the board"),
+    ]
+
+
+def test_a_verb_or_a_clause_before_a_name_is_no_title():
+    assert names_and_titles(
+        "Next week the club will face Ole Berg's old side, and hopes to replace Ines Falk, said Tor Lie.",
+        "A deal was still possible, Tor Lie told the meeting.",
+        "Lava reached the nearby Grey Lagoon spa, a spokesperson said.",
+    ) == [("Tor Lie", None)]
 
 
 def test_a_capitalised_owner_may_open_a_title_after_the_name():

@@ -231,12 +231,13 @@ _INLINE_SPLIT_RE = re.compile(r"^([^:|]{2,40}?)\s*[:|]\s*(\S.*)$")
 _BRACKETS = {"[": "]", "(": ")", "{": "}"}
 
 _CREDIT_WRAPPER_RE = re.compile(
-    r"^(?:file\s+photo|file|photo|photos|photograph|photography|image|images|picture|pic|credit|source|video)"
+    r"^(?:file\s+photo|file|photo|photos|photographer|photograph|photography|image|images|picture|pic|credit|source"
+    r"|video|illustration|graphic)"
     r"(?:\s+credit)?(?:\s*[:\-–—]\s*|\s+by\s+)",
     re.IGNORECASE,
 )
 _CREDIT_WRAPPER_TAIL_RE = re.compile(
-    r"(?:^|\s)(?:(?i:file\s+photo|photo|photograph|image|picture|credit)\s*:\s*(?=\S)"
+    r"(?:^|\s)(?:(?i:file\s+photo|photo|photographer|photograph|image|picture|credit|illustration)\s*:\s*(?=\S)"
     r"|(?:Photo|Photograph|Picture|Image)s?\s+by\s+(?=[A-Z]))"
 )
 # A national agency's initials in brackets ("(WAM)", "(SPA)") credit a picture as surely as a name does.
@@ -484,7 +485,7 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
         if text in _BULLET_ONLY:
             continue
         following = lines[index + 1].text if index + 1 < len(lines) else ""
-        label = _related_label(text) or _block_label(text, following)
+        label = _related_label(_unbracket(text)) or _block_label(text, following)
         if label is not None:
             related_label = label
             continue
@@ -1519,6 +1520,10 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     ranked = _has_rank(tokens, start, name_start)
     if words[0].lower in GIVEN_NAMES or (is_name and (_has_name_particle(words) or ranked)):
         signal = True
+    # "from defender Tom Reilly", "the Nobel laureate Gabriel García Márquez": a role the lexicon does not list.
+    if title is None and not has_inner_title and title_end == start:
+        title = _role_words_before(text, tokens, start)
+        signal = signal or (is_name and title is not None)
     # "Abu Amer is the head of …", "Sinwar was named the new leader of …"
     role = _role_after(text, tokens, end)
     if role:
@@ -1561,18 +1566,37 @@ def _title_in_aside_after(text: str, tokens: list[_Tok], end: int) -> tuple[str 
         # An age is a sign of a person, and a description may follow it: "Chinedu Okafor, 41, a taxi driver".
         title, _ = _title_in_aside_after(text, tokens, stop)
         return title, True
+    title_start = _aside_title_start(tokens, begin, stop)
+    if title_start is None:
+        return None, False
+    return text[tokens[title_start].start : tokens[stop - 1].end], True
+
+
+def _aside_title_start(tokens: list[_Tok], begin: int, stop: int) -> int | None:
+    """Return where the title in an aside tokens[begin:stop] starts, or None when it holds none."""
     phrase = _strip_article(tokens, begin, stop)
-    if _title_phrase_ok(tokens, phrase, stop) or (_describes(tokens, begin) and _description_ok(tokens, phrase, stop)):
-        return text[tokens[phrase].start : tokens[stop - 1].end], True
-    return None, False
+    if _title_phrase_ok(tokens, phrase, stop):
+        return phrase
+    described = _described_from(tokens, begin, stop)
+    if described is not None and _description_ok(tokens, described, stop):
+        # A named owner stays in the title ("Harbour Town's goalkeeper"); an article does not.
+        return begin if tokens[begin].cap else described
+    return None
 
 
-def _describes(tokens: list[_Tok], begin: int) -> bool:
-    """Tell whether an aside opens as a description of someone: "a …", "an …", "the agency's …"."""
+def _described_from(tokens: list[_Tok], begin: int, stop: int) -> int | None:
+    """Return where the noun phrase of a description starts: "a …", "the agency's …", "Harbour Town's …"."""
     first = tokens[begin]
     if first.lower in ("a", "an"):
-        return True
-    return first.lower == "the" and begin + 1 < len(tokens) and tokens[begin + 1].poss
+        return begin + 1
+    if first.lower == "the" and begin + 1 < stop and tokens[begin + 1].poss:
+        return begin + 2
+    for index in range(begin, min(stop, begin + 4)):
+        if not tokens[index].cap or tokens[index].sent_start and index > begin:
+            return None
+        if tokens[index].poss:
+            return index + 1
+    return None
 
 
 def _description_ok(tokens: list[_Tok], start: int, end: int) -> bool:
@@ -1585,8 +1609,72 @@ def _description_ok(tokens: list[_Tok], start: int, end: int) -> bool:
         and first.text.islower()
         and first.lower not in _NOT_TITLE_START
         and not first.lower.endswith("ed")
-        and not any(t.text in _SPEECH_VERBS for t in tokens[start:end])
+        and not any(t.text in _SPEECH_VERBS or t.lower in _FINITE_VERBS for t in tokens[start:end])
     )
+
+
+def _role_words_before(text: str, tokens: list[_Tok], start: int) -> str | None:
+    """Return the role written in lower case straight before a name ("head coach Maria Lopez").
+
+    Only a person's run reaches here, so a common noun before it names what they are. The words
+    must be singular nouns in form: no function word, verb form (-ed, -ing), adverb or plural.
+    """
+    index = _rank_start(tokens, start) - 1
+    first = None
+    while index >= 0 and start - index <= _ROLE_WORDS_MAX:
+        token = tokens[index]
+        if token.kind == "w" and token.text.islower() and _role_word(token):
+            if first is None and not _agent_noun(token):
+                # The word next to the name must name a role ("defender"), not describe a thing ("nearby").
+                return None
+            first = index
+        elif first is not None and token.cap and not token.sent_start and token.text not in COMMON_CAPITALISED:
+            # "Nobel laureate", "Senate candidate": a capitalised qualifier before the role word.
+            first = index
+        else:
+            break
+        index -= 1
+    if first is None or not _noun_slot(tokens, first):
+        return None
+    while not tokens[first].text.islower() and not tokens[first + 1].text.islower():
+        first += 1
+    return text[tokens[first].start : tokens[_rank_start(tokens, start) - 1].end]
+
+
+def _noun_slot(tokens: list[_Tok], index: int) -> bool:
+    """Tell whether tokens[index] opens a noun phrase: after an article, a preposition, a speech verb or a pause.
+
+    "will face Jane Doe" or "to replace Jane Doe" put a verb, not a role, before the name.
+    """
+    if index == 0 or tokens[index].sent_start:
+        return True
+    before = tokens[index - 1]
+    if before.kind == "p":
+        return before.text in ',;:"“‘(—–'
+    return before.poss or before.lower in _ROLE_SLOT_OPENERS or before.text in _SPEECH_VERBS
+
+
+def _agent_noun(token: _Tok) -> bool:
+    """Tell whether a lower-case word names someone by what they do: a title noun or an agent-noun ending."""
+    low = token.lower
+    if _is_title_word(token) or low in _ROLE_NOUNS:
+        return True
+    return len(low) >= 5 and low.endswith(_AGENT_ENDINGS) and low not in _NOT_AGENTS
+
+
+def _role_word(token: _Tok) -> bool:
+    """Tell whether a lower-case word may be part of a role: a singular noun or a title modifier."""
+    low = token.lower
+    if low in _NOT_TITLE_START or low in _DETERMINERS or low in _SPEECH_VERBS or low in _FINITE_VERBS:
+        return False
+    if low in _PLACE_BEFORE or low in _CONJUNCTIONS or low in _FUNCTION_WORDS or len(low) < 3:
+        return False
+    if low in _PLACE_OF or low in _PLACE_AFTER or low in _ORG_BEFORE:
+        # "the port city Bergen", "the carrier Nordic Air": what comes next is a place or a body.
+        return False
+    if low.endswith(("ed", "ing", "ly")) and not _is_title_word(token) and low not in TITLE_MODIFIERS:
+        return False
+    return not (low.endswith("s") and not low.endswith("ss")) or _is_title_word(token)
 
 
 def _rank_start(tokens: list[_Tok], start: int) -> int:
@@ -1614,10 +1702,12 @@ def _title_in_aside_before(text: str, tokens: list[_Tok], start: int, end: int) 
     closes = closes or (
         (end == len(tokens) or tokens[end].text in ".;") and clause > 0 and tokens[clause - 1].lower in _SPEECH_VERBS
     )
-    clause = _strip_article(tokens, clause, lead - 1)
-    if closes and _title_phrase_ok(tokens, clause, lead - 1):
-        return text[tokens[clause].start : tokens[lead - 2].end]
-    return None
+    while clause < lead - 1 and tokens[clause].lower in _CONJUNCTIONS:
+        clause += 1
+    title_start = _aside_title_start(tokens, clause, lead - 1) if closes else None
+    if title_start is None:
+        return None
+    return text[tokens[title_start].start : tokens[lead - 2].end]
 
 
 # Verbs that state a post in a relative clause, with the title each makes ("who heads X": "head of X").
@@ -1631,6 +1721,20 @@ _ROLE_VERBS = {
     "coordinates": "coordinator",
     "commands": "commander",
 }
+# The same in the past tense make a former post ("who chaired the board": "former chair of the board").
+_PAST_ROLE_VERBS = {
+    "headed": "head",
+    "led": "leader",
+    "chaired": "chair",
+    "directed": "director",
+    "managed": "manager",
+    "commanded": "commander",
+}
+# Words that end the object of a role verb: what follows says when, not what.
+_ROLE_OBJECT_STOP = _words("during|since|until|till|after|before|while|when|from|between|throughout|for")
+# Verbs that make a phrase a clause ("a deal was still possible"), never a description of someone.
+_FINITE_VERBS = _words("is|was|were|are|be|been|has|have|had|will|would|could|should|may|might|must|can|did|does|do")
+_CONJUNCTIONS = _words("and|but|while|whereas|as")
 
 
 def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
@@ -1638,16 +1742,49 @@ def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
     if end + 2 >= len(tokens) or tokens[end].text != "," or tokens[end + 1].lower != "who":
         return None
     verb = tokens[end + 2].lower
-    if verb not in _ROLE_VERBS:
+    if verb in _ROLE_VERBS:
+        noun = _ROLE_VERBS[verb]
+    elif verb in _PAST_ROLE_VERBS:
+        noun = "former " + _PAST_ROLE_VERBS[verb]
+    else:
         return _role_after(text, tokens, end + 2)
     start = end + 3
     stop = _clause_forward(tokens, start)
     if stop <= start or tokens[start].kind != "w" or tokens[start].lower in _NOT_TITLE_START - _DETERMINERS:
         return None
-    return f"{_ROLE_VERBS[verb]} of {text[tokens[start].start : tokens[stop - 1].end]}"
+    stop = next((i for i in range(start + 1, stop) if tokens[i].text in _ROLE_OBJECT_STOP), stop)
+    return f"{noun} of {text[tokens[start].start : tokens[stop - 1].end]}"
 
 
 _DESCRIPTION_MAX_TOKENS = 10
+_ROLE_WORDS_MAX = 4
+# Endings of nouns that name someone by what they do ("defender", "laureate", "resident"), and common words
+# with those endings that name things or qualities instead.
+_AGENT_ENDINGS = ("er", "or", "ant", "ent", "ate", "ist", "ian")
+_NOT_AGENTS = _words(
+    "water|summer|winter|border|number|river|tower|corner|center|centre|power|paper|quarter|shelter|order|other|"
+    "under|over|after|never|ever|later|sooner|rather|whether|together|former|latter|upper|lower|inner|outer|"
+    "silver|timber|theater|theatre|chapter|cancer|murder|disaster|monster|computer|letter|matter|manner|weather|"
+    "danger|dinner|finger|hunger|powder|wonder|thunder|character|door|floor|corridor|error|mirror|terror|horror|"
+    "motor|sector|factor|tractor|harbor|labor|color|honor|favor|major|minor|interior|exterior|senior|junior|"
+    "superior|inferior|prior|giant|plant|restaurant|event|accident|incident|continent|talent|content|comment|"
+    "current|recent|different|present|percent|moment|government|parliament|department|movement|statement|"
+    "state|date|rate|late|private|climate|estate|debate|senate|ultimate|separate|immediate|accurate|corporate|"
+    "desperate|moderate|update|plate|gate|template|mandate|christian|median|guardian|asian|indian|italian"
+)
+# Roles the title lexicon leaves out because they rarely head a title before a capitalised name.
+_ROLE_NOUNS = _words("coach|chef|nurse|poet|guide|host|pilot|judge|aide|chief|boss|star|hero|priest|monk|nun")
+# Words after which a noun phrase, and so a role, may start.
+_ROLE_SLOT_OPENERS = _words("the|a|an|his|her|their|its|our|from|by|with|of|for|and|or|as|including|like|between")
+# Prepositions, pronouns and the like that may stand before a name but never in a role.
+_FUNCTION_WORDS = _words(
+    "beside|besides|behind|beyond|near|alongside|amid|amidst|among|amongst|upon|unlike|like|versus|via|per|within|"
+    "against|toward|towards|across|along|around|inside|outside|past|despite|except|opposite|underneath|beneath|"
+    "above|below|between|him|them|whom|whose|what|whatever|whoever|why|how|yet|nor|either|neither|both|each|every|"
+    "all|any|some|many|much|more|most|few|other|another|such|same|own|very|too|not|never|ever|well|even|ago|"
+    "sir|madam|dear|hello|thanks|thank|welcome|meet|see|let|tell|ask|call|named|dubbed|known|alias|because|although|"
+    "though|unless|whether|whilst|today|yesterday|tonight|tomorrow|already|soon|meanwhile|however|instead"
+)
 # Honorifics that also open ordinary phrases ("Her office", "Staff Sergeant", "Private Eye").
 _WEAK_HONORIFICS = _words("his|her|majesty|highness|excellency|staff|private|field|major|general|st|saint")
 _LEADING_PARTICLES = _words("ibn|bin|bint")
