@@ -164,6 +164,13 @@ def test_headline_dek_and_separator_variants():
         ("Fishermen mend nets. (Jane Doe/Associated Press)", "Fishermen mend nets.", "Jane Doe/Associated Press"),
         ("Fishermen mend nets at dawn. (Picture by Sam Lee)", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. Photo by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. Photo credit: Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn | Photo: NTB", "Fishermen mend nets at dawn", "NTB"),
+        (
+            "Fishermen mend nets at dawn. (NTB photo by Sam Lee)",
+            "Fishermen mend nets at dawn.",
+            "NTB photo by Sam Lee",
+        ),
         (
             "Fishermen mend nets at dawn. Photographer: Sam Lee/Bloomberg",
             "Fishermen mend nets at dawn.",
@@ -570,6 +577,13 @@ def test_a_verb_or_a_clause_before_a_name_is_no_title():
         "A deal was still possible, Tor Lie told the meeting.",
         "Lava reached the nearby Grey Lagoon spa, a spokesperson said.",
     ) == [("Tor Lie", None)]
+
+
+def test_spanish_particles_and_a_suffix_with_its_full_stop_stay_in_names():
+    assert names_and_titles(
+        "Harbour Secretary Inés de los Ríos said the quay was safe.",
+        "Senator Tomas Lind Jr. called for an inquiry.",
+    ) == [("Inés de los Ríos", "Harbour Secretary"), ("Tomas Lind Jr.", "Senator")]
 
 
 def test_a_capitalised_owner_may_open_a_title_after_the_name():

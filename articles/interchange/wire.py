@@ -237,9 +237,14 @@ _CREDIT_WRAPPER_RE = re.compile(
     re.IGNORECASE,
 )
 _CREDIT_WRAPPER_TAIL_RE = re.compile(
-    r"(?:^|\s)(?:(?i:file\s+photo|photo|photographer|photograph|image|picture|credit|illustration)\s*:\s*(?=\S)"
+    r"(?:^|\s)(?:(?i:(?:photo|picture|image)\s+credit|file\s+photo|photo|photographer|photograph|image|picture|credit"
+    r"|illustration)\s*:\s*(?=\S)"
     r"|(?:Photo|Photograph|Picture|Image)s?\s+by\s+(?=[A-Z]))"
 )
+# "(PNA photo by Rico Santos)": a credit that names its agency before the photographer.
+_INNER_WRAPPER_RE = re.compile(r"\b(?:photo|picture|image)s?\s+(?:by|credit)\b", re.IGNORECASE)
+# Separators left between a caption and the credit it came with ("… in 2022 | Photo: Andina").
+_CAPTION_TAIL = " |/·–—-"
 # A national agency's initials in brackets ("(WAM)", "(SPA)") credit a picture as surely as a name does.
 _AGENCY_INITIALS_RE = re.compile(r"^[A-Z]{2,6}$")
 _KNOWN_CREDITS = (
@@ -337,14 +342,14 @@ def _split_caption(text: str) -> tuple[str, str] | None:
                     or _ends_sentence(caption)
                     or bool(_AGENCY_INITIALS_RE.match(credit))
                 )
-                if wrapped or plain_credit:
+                if wrapped or plain_credit or _INNER_WRAPPER_RE.search(credit):
                     return caption, credit
         return None
     # "… Photo: Jane Doe/Reuters"
     matches = list(_CREDIT_WRAPPER_TAIL_RE.finditer(text))
     if matches:
         last = matches[-1]
-        caption, credit = text[: last.start()].strip(), text[last.end() :].strip()
+        caption, credit = text[: last.start()].rstrip(_CAPTION_TAIL).strip(), text[last.end() :].strip()
         if caption and credit and len(credit) <= 120:
             return caption, credit
     # "… on Monday, Nov. 13, 2017. Natalie Naccache | Bloomberg | Getty Images"
@@ -1007,7 +1012,7 @@ _TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[^\W_]|[’'\-‐](?=[^\W_])
 _PARTICLE_HYPHEN_RE = re.compile(r"^(?:al|el|ad|as|ash|at|az|an|ar|ul|ud|bin|ibn|abu|abd|bel|ben)-[^\W\d_]")
 _NAME_PARTICLES = _words(
     "al|el|bin|bint|ibn|van|von|de|da|der|den|du|la|le|di|dos|das|del|ter|abu|abd|ben|bou|ould|della|delle|degli|"
-    "dei|dal|dalla|do|zu|af|ten|op"
+    "dei|dal|dalla|do|zu|af|ten|op|los|las"
 )
 _RUN_CONNECTORS = _NAME_PARTICLES | {"of", "for", "and", "the", "&"}
 _BOUNDARY = frozenset(',.;:!?()[]{}"“”‘’—–«»')
@@ -1475,7 +1480,7 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     words = tokens[name_start:end]
     if not words:
         return
-    name = text[words[0].start : words[-1].end]
+    name = text[words[0].start : _name_end(tokens, end)]
     title: str | None = None
     person: dict | None = None
     is_name = _name_ok(words)
@@ -1756,6 +1761,7 @@ def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
     return f"{noun} of {text[tokens[start].start : tokens[stop - 1].end]}"
 
 
+_NAME_SUFFIXES = _words("jr|sr")
 _DESCRIPTION_MAX_TOKENS = 10
 _ROLE_WORDS_MAX = 4
 # Endings of nouns that name someone by what they do ("defender", "laureate", "resident"), and common words
@@ -1788,6 +1794,15 @@ _FUNCTION_WORDS = _words(
 # Honorifics that also open ordinary phrases ("Her office", "Staff Sergeant", "Private Eye").
 _WEAK_HONORIFICS = _words("his|her|majesty|highness|excellency|staff|private|field|major|general|st|saint")
 _LEADING_PARTICLES = _words("ibn|bin|bint")
+
+
+def _name_end(tokens: list[_Tok], end: int) -> int:
+    """Return where a name's text ends, keeping the full stop of a suffix such as "Jr."."""
+    last = tokens[end - 1]
+    stop = tokens[end] if end < len(tokens) else None
+    if last.lower in _NAME_SUFFIXES and stop is not None and stop.text == "." and stop.start == last.end:
+        return stop.end
+    return last.end
 
 
 def _has_rank(tokens: list[_Tok], start: int, name_start: int) -> bool:
