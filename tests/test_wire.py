@@ -165,6 +165,7 @@ def test_headline_dek_and_separator_variants():
         ("Fishermen mend nets at dawn. (Picture by Sam Lee)", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. Photo by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. Photo credit: Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. (Tribune file photo)", "Fishermen mend nets at dawn.", "Tribune file photo"),
         ("Fishermen mend nets at dawn | Photo: NTB", "Fishermen mend nets at dawn", "NTB"),
         (
             "Fishermen mend nets at dawn. (NTB photo by Sam Lee)",
@@ -345,6 +346,12 @@ def test_a_paragraph_in_brackets_is_not_a_related_link():
 def test_a_bracketed_label_line_introduces_related_titles():
     article = parse(story("One.", "[Read more]", "Port strike ends after talks", "Two."))
     assert [(r.title, r.label) for r in article.related] == [("Port strike ends after talks", "Read more")]
+    assert paragraphs(article) == ["One.", "Two."]
+
+
+def test_a_label_left_hanging_on_a_preposition_introduces_related_titles():
+    article = parse(story("One.", "Stories you could be curious about", "Port strike ends after talks", "Two."))
+    assert [r.title for r in article.related] == ["Port strike ends after talks"]
     assert paragraphs(article) == ["One.", "Two."]
 
 
@@ -584,6 +591,20 @@ def test_spanish_particles_and_a_suffix_with_its_full_stop_stay_in_names():
         "Harbour Secretary Inés de los Ríos said the quay was safe.",
         "Senator Tomas Lind Jr. called for an inquiry.",
     ) == [("Inés de los Ríos", "Harbour Secretary"), ("Tomas Lind Jr.", "Senator")]
+
+
+def test_capitalised_roles_by_their_ending_and_qualified_roles_at_a_sentence_start():
+    assert names_and_titles(
+        "Harbour Administrator Ines Falk Moe opened the quay.",
+        "Opposition legislator Tor Lie said the quay opened late.",
+        "Governor I Nyoman Sura said the port would expand.",
+        "Pieter Bas Smit, a pilot, said the channel was clear.",
+    ) == [
+        ("Ines Falk Moe", "Harbour Administrator"),
+        ("Tor Lie", "Opposition legislator"),
+        ("I Nyoman Sura", "Governor"),
+        ("Pieter Bas Smit", "pilot"),
+    ]
 
 
 def test_a_capitalised_owner_may_open_a_title_after_the_name():

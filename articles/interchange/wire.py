@@ -227,6 +227,7 @@ _LABEL_MAX_WORDS = 6
 # Words a label line may open with when its other words are the outlet's own ("Recommended for you").
 _LABEL_OPENERS = frozenset("read|related|recommended|see|more|further|suggested|explore|also".split("|"))
 _BLOCK_LABEL_MAX_WORDS = 5
+_HANGING_WORDS = frozenset("in|on|about|from|with|at|for|to|also|like|this".split("|"))
 _INLINE_SPLIT_RE = re.compile(r"^([^:|]{2,40}?)\s*[:|]\s*(\S.*)$")
 _BRACKETS = {"[": "]", "(": ")", "{": "}"}
 
@@ -242,7 +243,9 @@ _CREDIT_WRAPPER_TAIL_RE = re.compile(
     r"|(?:Photo|Photograph|Picture|Image)s?\s+by\s+(?=[A-Z]))"
 )
 # "(PNA photo by Rico Santos)": a credit that names its agency before the photographer.
-_INNER_WRAPPER_RE = re.compile(r"\b(?:photo|picture|image)s?\s+(?:by|credit)\b", re.IGNORECASE)
+_INNER_WRAPPER_RE = re.compile(
+    r"\b(?:photo|picture|image)s?\s+(?:by|credit)\b|^[\w.&'’ -]{1,40}\b(?:photo|photograph|picture)s?$", re.IGNORECASE
+)
 # Separators left between a caption and the credit it came with ("… in 2022 | Photo: Andina").
 _CAPTION_TAIL = " |/·–—-"
 # A national agency's initials in brackets ("(WAM)", "(SPA)") credit a picture as surely as a name does.
@@ -403,9 +406,13 @@ def _block_label(text: str, following: str) -> str | None:
     if ":" in bare or "|" in bare:
         # "Read more: Title" is a link of its own, not a label over the lines below it.
         return None
-    if not words or len(words) > _BLOCK_LABEL_MAX_WORDS or words[0] not in _LABEL_OPENERS:
+    if not words or len(words) > _BLOCK_LABEL_MAX_WORDS + 2:
         return None
-    if not (text.rstrip().endswith(":") or (following and _looks_like_title(following))):
+    # "You might be interested in": a line left hanging on a preposition points at what follows it.
+    hanging = words[-1] in _HANGING_WORDS
+    if not hanging and (len(words) > _BLOCK_LABEL_MAX_WORDS or words[0] not in _LABEL_OPENERS):
+        return None
+    if not ((text.rstrip().endswith(":") and not hanging) or (following and _looks_like_title(following))):
         return None
     return bare.strip()
 
@@ -1446,11 +1453,27 @@ def _name_ok(words: list[_Tok]) -> bool:
             return False
         if low in DEMONYMS or _is_title_word(word) or low in ("of", "for", "and", "the", "&"):
             return False
-        if word.text in COMMON_CAPITALISED and low not in _NAME_PARTICLES:
+        if word.text in COMMON_CAPITALISED and low not in _NAME_PARTICLES and not _balinese_first(words, index):
             return False
         if len(word.text) > 1 and word.text.isupper() and not word.text.startswith("AL"):
             return False
     return True
+
+
+def _capitalised_role(token: _Tok) -> bool:
+    """Tell whether a capitalised word is a role by its ending alone ("Councillor", "Columnist").
+
+    Only endings that given names rarely have count: "Pieter", "Walter" and "Christian" end in -er or -ian.
+    """
+    low = token.lower
+    if _is_honorific(token) or low in GIVEN_NAMES or low in _NOT_AGENTS or len(low) < 6:
+        return False
+    return low.endswith(_CAPITALISED_ROLE_ENDINGS)
+
+
+def _balinese_first(words: list[_Tok], index: int) -> bool:
+    """Tell whether "I" opens a name of three words or more ("I Wayan Koster") rather than a clause."""
+    return index == 0 and words[0].text == "I" and len(words) >= 3
 
 
 def _split_title(tokens: list[_Tok], start: int, end: int) -> tuple[int, int]:
@@ -1459,6 +1482,9 @@ def _split_title(tokens: list[_Tok], start: int, end: int) -> tuple[int, int]:
     for index in range(start, end):
         if _is_title_word(tokens[index]):
             last = index
+    if last is None and end - start >= 3 and _capitalised_role(tokens[start]):
+        # "Councillor Filipa Roseta": a capitalised role the lexicon lacks, before a name of two words or more.
+        last = start
     if last is None or last == end - 1:
         return (start, start) if last is None else (end, start)
     name_start = last + 1
@@ -1476,6 +1502,9 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     has_inner_title = title_start < name_start
     title_end = name_start
     while name_start < end and (_is_honorific(tokens[name_start]) or tokens[name_start].text in COMMON_CAPITALISED):
+        if tokens[name_start].text == "I" and title_end > start and end - name_start >= 3:
+            # "Governor I Wayan Koster": after a title, "I" opens a Balinese name, not a clause.
+            break
         name_start += 1
     words = tokens[name_start:end]
     if not words:
@@ -1633,7 +1662,7 @@ def _role_words_before(text: str, tokens: list[_Tok], start: int) -> str | None:
                 # The word next to the name must name a role ("defender"), not describe a thing ("nearby").
                 return None
             first = index
-        elif first is not None and token.cap and not token.sent_start and token.text not in COMMON_CAPITALISED:
+        elif first is not None and token.cap and _qualifier(token):
             # "Nobel laureate", "Senate candidate": a capitalised qualifier before the role word.
             first = index
         else:
@@ -1644,6 +1673,14 @@ def _role_words_before(text: str, tokens: list[_Tok], start: int) -> str | None:
     while not tokens[first].text.islower() and not tokens[first + 1].text.islower():
         first += 1
     return text[tokens[first].start : tokens[_rank_start(tokens, start) - 1].end]
+
+
+def _qualifier(token: _Tok) -> bool:
+    """Tell whether a capitalised word before a role qualifies it ("Nobel laureate", "Opposition councillor")."""
+    if token.sent_start:
+        # A sentence's first word is capitalised anyway: only a word that qualifies titles counts.
+        return token.lower in TITLE_MODIFIERS or token.lower in DEMONYMS
+    return token.text not in COMMON_CAPITALISED
 
 
 def _noun_slot(tokens: list[_Tok], index: int) -> bool:
@@ -1767,6 +1804,7 @@ _ROLE_WORDS_MAX = 4
 # Endings of nouns that name someone by what they do ("defender", "laureate", "resident"), and common words
 # with those endings that name things or qualities instead.
 _AGENT_ENDINGS = ("er", "or", "ant", "ent", "ate", "ist", "ian")
+_CAPITALISED_ROLE_ENDINGS = ("llor", "ator", "ist")
 _NOT_AGENTS = _words(
     "water|summer|winter|border|number|river|tower|corner|center|centre|power|paper|quarter|shelter|order|other|"
     "under|over|after|never|ever|later|sooner|rather|whether|together|former|latter|upper|lower|inner|outer|"
