@@ -239,7 +239,7 @@ _CREDIT_WRAPPER_RE = re.compile(
 )
 _CREDIT_WRAPPER_TAIL_RE = re.compile(
     r"(?:^|\s)(?:(?i:(?:photo|picture|image)\s+credit|file\s+photo|photo|photographer|photograph|image|picture|credit"
-    r"|illustration)\s*:\s*(?=\S)"
+    r"|illustration|foto)\s*:\s*(?=\S)|(?i:fot)\.\s+(?=[A-Z])"
     r"|(?:Photo|Photograph|Picture|Image)s?\s+by\s+(?=[A-Z]))"
 )
 # "(PNA photo by Rico Santos)": a credit that names its agency before the photographer.
@@ -1105,6 +1105,10 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
             if token.cap and not token.sent_start:
                 end += 1
                 continue
+            if _initial_stop(tokens, end):
+                # "K. K. Ramachandran": an initial's full stop stays inside the name.
+                end += 2 if tokens[end + 1].cap else 1
+                continue
             # Connectors join only when a capitalised word follows: "Department of Justice", "bin Rashid".
             if token.lower in _RUN_CONNECTORS and token.kind == "w" and not token.text[0].isupper():
                 if token.lower in ("and", "&") and not _and_joins(tokens, start, end):
@@ -1124,6 +1128,21 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
         spans.append((start, end))
         index = end
     return spans
+
+
+def _initial_stop(tokens: list[_Tok], index: int) -> bool:
+    """Tell whether tokens[index] is the full stop after an initial, with a capitalised word next."""
+    if index + 1 >= len(tokens) or tokens[index].text != ".":
+        return False
+    initial = tokens[index - 1]
+    following = tokens[index + 1]
+    return (
+        len(initial.text) == 1
+        and initial.text.isupper()
+        and initial.end == tokens[index].start
+        and following.kind == "w"
+        and following.text[0].isupper()
+    )
 
 
 def _elided(tokens: list[_Tok], index: int) -> bool:
@@ -1437,7 +1456,7 @@ def _title_before(tokens: list[_Tok], start: int, *, after_title: bool = False) 
 
 def _name_ok(words: list[_Tok]) -> bool:
     """Tell whether tokens look like a personal name."""
-    if not 2 <= len(words) <= 6 or not words[0].cap or not words[-1].cap:
+    if not 2 <= sum(word.kind == "w" for word in words) <= _NAME_MAX_WORDS or not words[0].cap or not words[-1].cap:
         return False
     text = " ".join(w.text for w in words)
     if text.lower() in KNOWN_PLACES or text.lower() in KNOWN_ORGS:
@@ -1446,6 +1465,9 @@ def _name_ok(words: list[_Tok]) -> bool:
         low = word.lower
         if word.text in "'’" and index and words[index - 1].lower in _NAME_PARTICLES:
             # The elided particle of "Lorenzo de' Medici".
+            continue
+        if word.text == "." and index and len(words[index - 1].text) == 1:
+            # An initial's full stop: "S. Balachandran".
             continue
         # A place cue ends a place name ("Gaza Strip") or opens one ("Mount Kenya"); mid-name it is a name.
         place_cue = low in PLACE_CUES and (word is words[-1] or low in _PLACE_OPENERS)
@@ -1552,7 +1574,9 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     if before is not None and before.lower in ("said", "says", "according", "by"):
         signal = signal or before.lower in ("said", "says")
     ranked = _has_rank(tokens, start, name_start)
-    if words[0].lower in GIVEN_NAMES or (is_name and (_has_name_particle(words) or ranked)):
+    # "near Castronovo di Sicilia": after a preposition of place a particle joins a place's name.
+    placed = before is not None and before.text in _PLACE_BEFORE
+    if words[0].lower in GIVEN_NAMES or (is_name and ((_has_name_particle(words) and not placed) or ranked)):
         signal = True
     # "from defender Tom Reilly", "the Nobel laureate Gabriel García Márquez": a role the lexicon does not list.
     if title is None and not has_inner_title and title_end == start:
@@ -1610,6 +1634,9 @@ def _aside_title_start(tokens: list[_Tok], begin: int, stop: int) -> int | None:
     """Return where the title in an aside tokens[begin:stop] starts, or None when it holds none."""
     phrase = _strip_article(tokens, begin, stop)
     if _title_phrase_ok(tokens, phrase, stop):
+        return phrase
+    if _agent_noun(tokens[stop - 1]) and tokens[stop - 1].text.islower() and _description_ok(tokens, phrase, stop):
+        # "the harbour master": a phrase that ends in a word for what someone does.
         return phrase
     described = _described_from(tokens, begin, stop)
     if described is not None and _description_ok(tokens, described, stop):
@@ -1799,6 +1826,7 @@ def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
 
 
 _NAME_SUFFIXES = _words("jr|sr")
+_NAME_MAX_WORDS = 6
 _DESCRIPTION_MAX_TOKENS = 10
 _ROLE_WORDS_MAX = 4
 # Endings of nouns that name someone by what they do ("defender", "laureate", "resident"), and common words
