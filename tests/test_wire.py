@@ -166,6 +166,7 @@ def test_headline_dek_and_separator_variants():
         ("Fishermen mend nets at dawn. Photo by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. Photo credit: Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. Fot. Ola Nowak/PAP", "Fishermen mend nets at dawn.", "Ola Nowak/PAP"),
+        ("Fishermen mend nets at dawn. Pic by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
         ("Fishermen mend nets at dawn. (Tribune file photo)", "Fishermen mend nets at dawn.", "Tribune file photo"),
         ("Fishermen mend nets at dawn | Photo: NTB", "Fishermen mend nets at dawn", "NTB"),
         (
@@ -614,6 +615,10 @@ def test_initials_stay_in_names_and_a_place_with_a_particle_is_not_a_person():
         "Boats sheltered near Porto di Levante overnight.",
         "P. Lakshmi, head of the fishing cooperative, agreed.",
     ) == [("R. K. Narayanan", "harbour master"), ("P. Lakshmi", "head of the fishing cooperative")]
+
+
+def test_a_street_after_a_title_word_is_not_a_person():
+    assert names_and_titles("The parade passed along King Street West and Queen Street East, police said.") == []
 
 
 def test_a_capitalised_owner_may_open_a_title_after_the_name():

@@ -240,7 +240,7 @@ _CREDIT_WRAPPER_RE = re.compile(
 _CREDIT_WRAPPER_TAIL_RE = re.compile(
     r"(?:^|\s)(?:(?i:(?:photo|picture|image)\s+credit|file\s+photo|photo|photographer|photograph|image|picture|credit"
     r"|illustration|foto)\s*:\s*(?=\S)|(?i:fot)\.\s+(?=[A-Z])"
-    r"|(?:Photo|Photograph|Picture|Image)s?\s+by\s+(?=[A-Z]))"
+    r"|(?:Photo|Photograph|Picture|Pic|Image)s?\s+by\s+(?=[A-Z]))"
 )
 # "(PNA photo by Rico Santos)": a credit that names its agency before the photographer.
 _INNER_WRAPPER_RE = re.compile(
@@ -1469,8 +1469,10 @@ def _name_ok(words: list[_Tok]) -> bool:
         if word.text == "." and index and len(words[index - 1].text) == 1:
             # An initial's full stop: "S. Balachandran".
             continue
-        # A place cue ends a place name ("Gaza Strip") or opens one ("Mount Kenya"); mid-name it is a name.
-        place_cue = low in PLACE_CUES and (word is words[-1] or low in _PLACE_OPENERS)
+        # A place cue ends or opens a place name ("Gaza Strip", "Mount Kenya", "Queen Street West"); only a
+        # surname written before a romanised, hyphenated given name ("Park Ji-won") shares its spelling.
+        surname_first = index == 0 and len(words) == 2 and "-" in words[1].text and low not in _PLACE_OPENERS
+        place_cue = low in PLACE_CUES and not surname_first
         if word.kind != "w" or low in ORG_CUES or place_cue or low in _MONTHS_DAYS:
             return False
         if low in DEMONYMS or _is_title_word(word) or low in ("of", "for", "and", "the", "&"):
