@@ -162,6 +162,28 @@ def test_headline_dek_and_separator_variants():
             "Jane Doe | Bloomberg | Getty Images",
         ),
         ("Fishermen mend nets. (Jane Doe/Associated Press)", "Fishermen mend nets.", "Jane Doe/Associated Press"),
+        ("Fishermen mend nets at dawn. (Picture by Sam Lee)", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. Photo by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. Photo credit: Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. Fot. Ola Nowak/PAP", "Fishermen mend nets at dawn.", "Ola Nowak/PAP"),
+        ("Fishermen mend nets at dawn. Pic by Sam Lee", "Fishermen mend nets at dawn.", "Sam Lee"),
+        ("Fishermen mend nets at dawn. (Tribune file photo)", "Fishermen mend nets at dawn.", "Tribune file photo"),
+        ("Fishermen mend nets at dawn | Photo: NTB", "Fishermen mend nets at dawn", "NTB"),
+        (
+            "Fishermen mend nets at dawn. (NTB photo by Sam Lee)",
+            "Fishermen mend nets at dawn.",
+            "NTB photo by Sam Lee",
+        ),
+        (
+            "Fishermen mend nets at dawn. Photographer: Sam Lee/Bloomberg",
+            "Fishermen mend nets at dawn.",
+            "Sam Lee/Bloomberg",
+        ),
+        (
+            "Fishermen mend nets near Sohar, in a file picture (ONA)",
+            "Fishermen mend nets near Sohar, in a file picture",
+            "ONA",
+        ),
     ],
 )
 def test_lead_image_caption_and_credit(line, caption, credit):
@@ -182,6 +204,21 @@ def test_first_paragraph_is_not_a_caption(line):
     article = parse(story(line, "Second paragraph."))
     assert article.lead_image is None
     assert paragraphs(article) == [line, "Second paragraph."]
+
+
+def test_caption_written_above_the_separator_of_copy_without_a_standfirst_is_the_lead_image():
+    article = parse(
+        story("The harbour reopened on Monday.", dek="Trawlers at the quay on Sunday. (Photo: Lena Ortiz/EPA)")
+    )
+    assert article.dek is None
+    assert article.lead_image == LeadImage(caption="Trawlers at the quay on Sunday.", credit="Lena Ortiz/EPA", line=2)
+    assert paragraphs(article) == ["The harbour reopened on Monday."]
+
+
+def test_a_standfirst_without_a_credit_stays_the_standfirst_beside_a_caption():
+    article = parse(story("Trawlers at the quay. (AP)", "The harbour reopened.", dek="Ships return (slowly)."))
+    assert article.dek == "Ships return (slowly)."
+    assert article.lead_image.credit == "AP"
 
 
 def test_caption_shaped_only_line_stays_body():
@@ -255,6 +292,75 @@ def test_label_line_introduces_related_titles_until_copy_resumes(label):
         ("Who pays for the storm?", 1, label.rstrip(":")),
     ]
     assert paragraphs(article) == ["One.", "Two resumes here."]
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "MORE ON THIS STORY",
+        "Don't miss",
+        "Recommended for you",
+        "More on this subject:",
+        "You might also like",
+        "ALSO READ",
+    ],
+)
+def test_label_lines_in_other_outlets_words_introduce_related_titles(label):
+    article = parse(
+        story("One.", label, "Port strike ends after talks", "Who pays for the storm?", "Two resumes here.")
+    )
+    assert [(r.title, r.label) for r in article.related] == [
+        ("Port strike ends after talks", label.rstrip(":")),
+        ("Who pays for the storm?", label.rstrip(":")),
+    ]
+    assert paragraphs(article) == ["One.", "Two resumes here."]
+
+
+@pytest.mark.parametrize("crosshead", ["More rain ahead", "Read the small print", "Also on the table"])
+def test_a_crosshead_starting_with_a_label_word_above_a_paragraph_stays_a_subheading(crosshead):
+    article = parse(story("One.", crosshead, "Two resumes here."))
+    assert article.related == ()
+    assert [b.text for b in article.blocks if b.kind == "subheading"] == [crosshead]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "[Also read: Port strike ends after talks]",
+        "(SEE ALSO: Port strike ends after talks)",
+        "[Related | Port strike ends after talks]",
+        "Recommended: Port strike ends after talks",
+    ],
+)
+def test_related_links_inside_brackets_and_after_other_labels(line):
+    article = parse(story("One.", line, "Two."))
+    assert [(r.title, r.after_block) for r in article.related] == [("Port strike ends after talks", 1)]
+    assert paragraphs(article) == ["One.", "Two."]
+
+
+def test_a_paragraph_in_brackets_is_not_a_related_link():
+    line = "(The ministry later said the figure was an estimate: officials are still counting.)"
+    article = parse(story("One.", line))
+    assert article.related == ()
+    assert paragraphs(article) == ["One.", line]
+
+
+def test_a_bracketed_label_line_introduces_related_titles():
+    article = parse(story("One.", "[Read more]", "Port strike ends after talks", "Two."))
+    assert [(r.title, r.label) for r in article.related] == [("Port strike ends after talks", "Read more")]
+    assert paragraphs(article) == ["One.", "Two."]
+
+
+def test_a_label_left_hanging_on_a_preposition_introduces_related_titles():
+    article = parse(story("One.", "Stories you could be curious about", "Port strike ends after talks", "Two."))
+    assert [r.title for r in article.related] == ["Port strike ends after talks"]
+    assert paragraphs(article) == ["One.", "Two."]
+
+
+def test_bulleted_titles_under_a_label_are_related_links():
+    article = parse(story("One.", "READ MORE:", "* Port strike ends after talks", "• Who pays for the storm?", "Two."))
+    assert [r.title for r in article.related] == ["Port strike ends after talks", "Who pays for the storm?"]
+    assert [b.kind for b in article.blocks] == ["paragraph", "paragraph"]
 
 
 def test_related_label_at_end_of_copy():
@@ -407,6 +513,125 @@ def test_role_after_name():
         story("Sven Lindqvist said the fleet was ready.", "Lindqvist is the head of the Fishing Union in Malmo.")
     )
     assert person(article, "Sven Lindqvist").title == "head of the Fishing Union in Malmo"
+
+
+def names_and_titles(*body, **head):
+    return [(p.name, p.title) for p in parse(story(*body, **head)).people]
+
+
+def test_titles_given_by_role_rather_than_before_the_name():
+    assert names_and_titles(
+        "The party's treasurer, Orla Quinnell, said the accounts were in order.",
+        "Bertil Sandvik, who chairs the harbour board, said the cranes were safe.",
+        "Ines Maartens, who runs the fishermen's cooperative in Hirtshals, agreed.",
+        "Repairs will take a month, said the museum's curator of maps, Ruth Abernathy.",
+        "Colm Feeney, an epidemiologist at the coastal institute, said nobody was hurt.",
+        "The fleet's deputy commander, Rear Adm. Hal Okonkwo-Berg, told the inquiry the boats were ready.",
+    ) == [
+        ("Orla Quinnell", "treasurer"),
+        ("Bertil Sandvik", "chair of the harbour board"),
+        ("Ines Maartens", "head of the fishermen's cooperative in Hirtshals"),
+        ("Ruth Abernathy", "curator of maps"),
+        ("Colm Feeney", "epidemiologist at the coastal institute"),
+        ("Hal Okonkwo-Berg", "deputy commander"),
+    ]
+
+
+def test_a_named_owner_stays_in_a_title():
+    article = parse(story("Norway's fisheries minister, Orla Quinnell, said the port was open."))
+    assert person(article, "Orla Quinnell").title == "Norway's fisheries minister"
+
+
+def test_names_joined_by_particles_are_people_without_other_signs():
+    assert names_and_titles(
+        "Letters by Johann van Ruysdael were sold in Bergen.",
+        "Ibn Battuta described the harbour in his travels.",
+        "Orla Quinnell, whose boat sank in the storm, said she would fish again.",
+        headline="Restored van Gogh mill reopens",
+    ) == [("Johann van Ruysdael", None), ("Ibn Battuta", None), ("Orla Quinnell", None)]
+
+
+def test_descriptions_after_a_name_or_its_age_are_titles():
+    assert names_and_titles(
+        "Tove Brekke, 41, a net maker who works on the quay, said orders had doubled.",
+        '"Prices will rise," said Arne Solheim, a shipping analyst at the bank.',
+        "Kari Nygaard, head of forecasting at the Met Office, said the wind would drop.",
+        "Father Ansgar Holm, the parish's rector, blessed the boats.",
+    ) == [
+        ("Tove Brekke", "net maker"),
+        ("Arne Solheim", "shipping analyst at the bank"),
+        ("Kari Nygaard", "head of forecasting at the Met Office"),
+        ("Ansgar Holm", "rector"),
+    ]
+
+
+def test_roles_in_lower_case_before_a_name_and_owned_roles_before_an_aside():
+    assert names_and_titles(
+        "The first goal came from a cross by winger Ole Berg, the second from harbour master Ines Falk.",
+        "Berg said it was luck.",
+        "Falk said it was not.",
+        "The visitors had chances, and Vardø's keeper, Tor Lie, said the wind helped them.",
+        "Anne Moe, who chaired the board during the storm, said the pier held.",
+    ) == [
+        ("Ole Berg", "winger"),
+        ("Ines Falk", "harbour master"),
+        ("Tor Lie", "Vardø's keeper"),
+        ("Anne Moe", "former chair of the board"),
+    ]
+
+
+def test_a_verb_or_a_clause_before_a_name_is_no_title():
+    assert names_and_titles(
+        "Next week the club will face Ole Berg's old side, and hopes to replace Ines Falk, said Tor Lie.",
+        "A deal was still possible, Tor Lie told the meeting.",
+        "Lava reached the nearby Grey Lagoon spa, a spokesperson said.",
+    ) == [("Tor Lie", None)]
+
+
+def test_spanish_particles_and_a_suffix_with_its_full_stop_stay_in_names():
+    assert names_and_titles(
+        "Harbour Secretary Inés de los Ríos said the quay was safe.",
+        "Senator Tomas Lind Jr. called for an inquiry.",
+    ) == [("Inés de los Ríos", "Harbour Secretary"), ("Tomas Lind Jr.", "Senator")]
+
+
+def test_capitalised_roles_by_their_ending_and_qualified_roles_at_a_sentence_start():
+    assert names_and_titles(
+        "Harbour Administrator Ines Falk Moe opened the quay.",
+        "Opposition legislator Tor Lie said the quay opened late.",
+        "Governor I Nyoman Sura said the port would expand.",
+        "Pieter Bas Smit, a pilot, said the channel was clear.",
+    ) == [
+        ("Ines Falk Moe", "Harbour Administrator"),
+        ("Tor Lie", "Opposition legislator"),
+        ("I Nyoman Sura", "Governor"),
+        ("Pieter Bas Smit", "pilot"),
+    ]
+
+
+def test_initials_stay_in_names_and_a_place_with_a_particle_is_not_a_person():
+    assert names_and_titles(
+        "The harbour master, R. K. Narayanan, said the quay would reopen.",
+        "Boats sheltered near Porto di Levante overnight.",
+        "P. Lakshmi, head of the fishing cooperative, agreed.",
+    ) == [("R. K. Narayanan", "harbour master"), ("P. Lakshmi", "head of the fishing cooperative")]
+
+
+def test_a_street_after_a_title_word_is_not_a_person():
+    assert names_and_titles("The parade passed along King Street West and Queen Street East, police said.") == []
+
+
+def test_a_capitalised_owner_may_open_a_title_after_the_name():
+    assert names_and_titles("Lars Vik, New Zealand's trade envoy, said the quota was fair.") == [
+        ("Lars Vik", "New Zealand's trade envoy")
+    ]
+
+
+def test_names_with_a_place_word_inside_or_an_elided_particle():
+    assert names_and_titles(
+        "Hall Ji-woo, a harbour pilot, said the channel was clear.",
+        "The ledger was signed by Cosimo de' Bardi and Lucia della Torre in Bergen.",
+    ) == [("Hall Ji-woo", "harbour pilot"), ("Cosimo de' Bardi", None), ("Lucia della Torre", None)]
 
 
 # --- places and organisations --------------------------------------------------------------

@@ -214,20 +214,42 @@ _LIST_LABELS = frozenset(
         "the facts",
     }
 )
-_INLINE_RELATED_RE = re.compile(
-    r"^(read more|read also|also read|see also|related|related stories|related story|related articles?"
-    r"|more|more on this|recommended|further reading|read next)\s*[:|]\s*(\S.*)$",
-    re.IGNORECASE,
+# Words that related-link labels are made of ("MORE ON THIS STORY", "You might also like", "Also read"),
+# and the words one of which a label must hold, so that a crosshead such as "The news" stays one.
+_LABEL_WORDS = frozenset(
+    "read|more|also|see|related|recommended|recommend|further|reading|stories|story|articles|article|coverage|"
+    "content|links|link|news|next|on|this|topic|topics|from|us|you|may|might|like|must|don't|miss|suggested|"
+    "similar|in|depth|explore|latest|top|other|the|about|these|our|editor's|editors'|picks|pick|too|of|we|"
+    "what|to|here|reads|background|previously|earlier|elsewhere".split("|")
 )
+_LABEL_ANCHORS = frozenset("read|related|recommended|see|more|further|suggested|similar|explore|miss|picks".split("|"))
+_LABEL_MAX_WORDS = 6
+# Words a label line may open with when its other words are the outlet's own ("Recommended for you").
+_LABEL_OPENERS = frozenset("read|related|recommended|see|more|further|suggested|explore|also".split("|"))
+_BLOCK_LABEL_MAX_WORDS = 5
+_HANGING_WORDS = frozenset("in|on|about|from|with|at|for|to|also|like|this".split("|"))
+_INLINE_SPLIT_RE = re.compile(r"^([^:|]{2,40}?)\s*[:|]\s*(\S.*)$")
+_BRACKETS = {"[": "]", "(": ")", "{": "}"}
 
 _CREDIT_WRAPPER_RE = re.compile(
-    r"^(?:file\s+photo|file|photo|photos|photograph|photography|image|images|picture|pic|credit|source|video)"
-    r"(?:\s+credit)?\s*[:\-–—]\s*",
+    r"^(?:file\s+photo|file|photo|photos|photographer|photograph|photography|image|images|picture|pic|credit|source"
+    r"|video|illustration|graphic)"
+    r"(?:\s+credit)?(?:\s*[:\-–—]\s*|\s+by\s+)",
     re.IGNORECASE,
 )
 _CREDIT_WRAPPER_TAIL_RE = re.compile(
-    r"(?:^|\s)(?:file\s+photo|photo|photograph|image|picture|credit)\s*:\s*(?=\S)", re.IGNORECASE
+    r"(?:^|\s)(?:(?i:(?:photo|picture|image)\s+credit|file\s+photo|photo|photographer|photograph|image|picture|credit"
+    r"|illustration|foto)\s*:\s*(?=\S)|(?i:fot)\.\s+(?=[A-Z])"
+    r"|(?:Photo|Photograph|Picture|Pic|Image)s?\s+by\s+(?=[A-Z]))"
 )
+# "(PNA photo by Rico Santos)": a credit that names its agency before the photographer.
+_INNER_WRAPPER_RE = re.compile(
+    r"\b(?:photo|picture|image)s?\s+(?:by|credit)\b|^[\w.&'’ -]{1,40}\b(?:photo|photograph|picture)s?$", re.IGNORECASE
+)
+# Separators left between a caption and the credit it came with ("… in 2022 | Photo: Andina").
+_CAPTION_TAIL = " |/·–—-"
+# A national agency's initials in brackets ("(WAM)", "(SPA)") credit a picture as surely as a name does.
+_AGENCY_INITIALS_RE = re.compile(r"^[A-Z]{2,6}$")
 _KNOWN_CREDITS = (
     "ap",
     "afp",
@@ -321,15 +343,16 @@ def _split_caption(text: str) -> tuple[str, str] | None:
                     or "|" in credit
                     or opener == "["
                     or _ends_sentence(caption)
+                    or bool(_AGENCY_INITIALS_RE.match(credit))
                 )
-                if wrapped or plain_credit:
+                if wrapped or plain_credit or _INNER_WRAPPER_RE.search(credit):
                     return caption, credit
         return None
     # "… Photo: Jane Doe/Reuters"
     matches = list(_CREDIT_WRAPPER_TAIL_RE.finditer(text))
     if matches:
         last = matches[-1]
-        caption, credit = text[: last.start()].strip(), text[last.end() :].strip()
+        caption, credit = text[: last.start()].rstrip(_CAPTION_TAIL).strip(), text[last.end() :].strip()
         if caption and credit and len(credit) <= 120:
             return caption, credit
     # "… on Monday, Nov. 13, 2017. Natalie Naccache | Bloomberg | Getty Images"
@@ -354,6 +377,60 @@ def _label_of(text: str, labels: frozenset[str]) -> str | None:
     """Return the label as written when the line is one of `labels` alone (optional colon)."""
     bare = text.rstrip(" :").strip()
     return bare if bare.lower() in labels else None
+
+
+def _related_label(text: str) -> str | None:
+    """Return the label as written when the line only introduces related stories ("See also:", "MORE ON THIS")."""
+    bare = text.rstrip(" :|").strip()
+    lowered = bare.lower()
+    if lowered in _RELATED_LABELS:
+        return bare
+    words = lowered.replace("’", "'").split()
+    if (
+        0 < len(words) <= _LABEL_MAX_WORDS
+        and all(word in _LABEL_WORDS for word in words)
+        and _LABEL_ANCHORS.intersection(words)
+    ):
+        return bare
+    return None
+
+
+def _block_label(text: str, following: str) -> str | None:
+    """Return the label of a line that opens with a label word and heads a list of titles.
+
+    "Recommended for you" or "More on this subject:" above a story title: the label's own words vary
+    by outlet, so the line is told by its first word, its brevity, and the title that follows it.
+    """
+    bare = text.rstrip(" :|")
+    words = bare.lower().split()
+    if ":" in bare or "|" in bare:
+        # "Read more: Title" is a link of its own, not a label over the lines below it.
+        return None
+    if not words or len(words) > _BLOCK_LABEL_MAX_WORDS + 2:
+        return None
+    # "You might be interested in": a line left hanging on a preposition points at what follows it.
+    hanging = words[-1] in _HANGING_WORDS
+    if not hanging and (len(words) > _BLOCK_LABEL_MAX_WORDS or words[0] not in _LABEL_OPENERS):
+        return None
+    if not ((text.rstrip().endswith(":") and not hanging) or (following and _looks_like_title(following))):
+        return None
+    return bare.strip()
+
+
+def _unbracket(text: str) -> str:
+    """Return a line's text without the brackets that enclose all of it ("[Read more: …]")."""
+    if len(text) > 2 and _BRACKETS.get(text[0]) == text[-1]:
+        return text[1:-1].strip()
+    return text
+
+
+def _inline_related(text: str) -> tuple[str, str] | None:
+    """Return (label, title) for a line such as "Related: Title" or "(READ: Title)", or None."""
+    match = _INLINE_SPLIT_RE.match(_unbracket(text))
+    if match is None:
+        return None
+    label = _related_label(match.group(1))
+    return (label, match.group(2).strip()) if label else None
 
 
 def _looks_like_title(text: str) -> bool:
@@ -399,12 +476,15 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
 
     for index, line in enumerate(lines):
         text = line.text
-        if index == len(lines) - 1 and not _INLINE_RELATED_RE.match(text):
+        if index == len(lines) - 1 and not _inline_related(text):
             # Agency initials after the last sentence ("… he said. DM") sign the copy off.
             text = _SIGNOFF_RE.sub("", text) or text
         if related_label is not None:
-            if _label_of(text, _RELATED_LABELS) is None and _looks_like_title(text):
-                related.append(Related(title=text, after_block=len(blocks), label=related_label, line=line.number))
+            # Titles under a label may be bulleted: "READ MORE:" then "* Storm season outlook".
+            bulleted = _BULLET_RE.match(text)
+            title = bulleted.group(1).strip() if bulleted else text
+            if _related_label(title) is None and _looks_like_title(title):
+                related.append(Related(title=title, after_block=len(blocks), label=related_label, line=line.number))
                 continue
             related_label = None
         bullet = _BULLET_RE.match(text)
@@ -416,19 +496,15 @@ def _body_blocks(lines: list[_Line]) -> tuple[list[Block], list[Related]]:
         flush_items()
         if text in _BULLET_ONLY:
             continue
-        label = _label_of(text, _RELATED_LABELS)
+        following = lines[index + 1].text if index + 1 < len(lines) else ""
+        label = _related_label(_unbracket(text)) or _block_label(text, following)
         if label is not None:
             related_label = label
             continue
-        inline = _INLINE_RELATED_RE.match(text)
+        inline = _inline_related(text)
         if inline:
-            related.append(
-                Related(
-                    title=inline.group(2).strip(), after_block=len(blocks), label=inline.group(1), line=line.number
-                )
-            )
+            related.append(Related(title=inline[1], after_block=len(blocks), label=inline[0], line=line.number))
             continue
-        following = lines[index + 1].text if index + 1 < len(lines) else ""
         if _label_of(text, _LIST_LABELS) is not None and _BULLET_RE.match(following):
             continue
         kind: Literal["paragraph", "subheading"] = "subheading" if _looks_like_subheading(text) else "paragraph"
@@ -594,11 +670,15 @@ def _parse(text: str, filename: str | None) -> WireArticle:
         raise WireError("no body after the '-' separator", line=separator.number, filename=filename)
 
     lead_image = None
-    if len(body) > 1:
-        split = _split_caption(body[0].text)
-        if split:
-            lead_image = LeadImage(caption=split[0], credit=split[1], line=body[0].number)
-            body = body[1:]
+    split = _split_caption(body[0].text) if len(body) > 1 else None
+    if split:
+        lead_image = LeadImage(caption=split[0], credit=split[1], line=body[0].number)
+        body = body[1:]
+    elif dek is not None and (split := _split_caption(dek)):
+        # Copy without a standfirst sometimes puts the picture's caption above the separator; a
+        # standfirst never ends in a picture credit, so the line is the caption.
+        lead_image = LeadImage(caption=split[0], credit=split[1], line=lines[1].number)
+        dek = None
 
     blocks, related = _body_blocks(body)
     bylines = _take_credits(blocks)
@@ -852,6 +932,8 @@ PLACE_CUES = _words(
     "Neighbourhood|Neighborhood|Compound|Complex|Tower|Towers|Building|Hall|Mount|Cape|Straits|Strait|"
     "Capitol|Kremlin|Citadel|Refugee|Terminal|Checkpoint|Crossing|Border|Territories|Territory"
 )
+# Place cues that open a place name rather than end it.
+_PLACE_OPENERS = _words("mount|lake|cape|port|fort|bay|island|isle")
 # Lower-case nouns after a place name that belong to it ("Logar province").
 _PLACE_SUFFIXES = _words("province|governorate|district|county|prefecture|oblast|municipality|state|region")
 _PLACE_AFTER = _words("area|city|town|village|region|camp|neighbourhood|neighborhood|district|suburb|refugee")
@@ -935,11 +1017,15 @@ def _merge_key(name: str) -> str:
 
 _TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[^\W_]|[’'\-‐](?=[^\W_]))*|\d(?:\w|[.,:\-](?=\d))*|\S")
 _PARTICLE_HYPHEN_RE = re.compile(r"^(?:al|el|ad|as|ash|at|az|an|ar|ul|ud|bin|ibn|abu|abd|bel|ben)-[^\W\d_]")
-_NAME_PARTICLES = _words("al|el|bin|bint|ibn|van|von|de|da|der|den|du|la|le|di|dos|das|del|ter|abu|abd|ben|bou|ould")
+_NAME_PARTICLES = _words(
+    "al|el|bin|bint|ibn|van|von|de|da|der|den|du|la|le|di|dos|das|del|ter|abu|abd|ben|bou|ould|della|delle|degli|"
+    "dei|dal|dalla|do|zu|af|ten|op|los|las"
+)
 _RUN_CONNECTORS = _NAME_PARTICLES | {"of", "for", "and", "the", "&"}
 _BOUNDARY = frozenset(',.;:!?()[]{}"“”‘’—–«»')
 _ABBREVIATIONS = _words(
-    "Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|No|Mt|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec"
+    "Mr|Mrs|Ms|Dr|St|Co|Inc|Ltd|Jr|Sr|Gen|Lt|Col|Capt|Sgt|Prof|Rev|No|Mt|vs|Jan|Feb|Aug|Sept|Oct|Nov|Dec|"
+    "Adm|Maj|Brig|Cmdr|Cdr|Cpl|Pte|Sen|Rep|Gov|Hon|Supt|Insp|Det|Amb|Atty|Gen"
 )
 _ZONE_RANK = {"head": 1, "caption": 1, "body": 0}
 
@@ -1019,6 +1105,10 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
             if token.cap and not token.sent_start:
                 end += 1
                 continue
+            if _initial_stop(tokens, end):
+                # "K. K. Ramachandran": an initial's full stop stays inside the name.
+                end += 2 if tokens[end + 1].cap else 1
+                continue
             # Connectors join only when a capitalised word follows: "Department of Justice", "bin Rashid".
             if token.lower in _RUN_CONNECTORS and token.kind == "w" and not token.text[0].isupper():
                 if token.lower in ("and", "&") and not _and_joins(tokens, start, end):
@@ -1026,8 +1116,10 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
                 look = end + 1
                 if token.lower in ("of", "for") and look < count and tokens[look].lower == "the":
                     look += 1
-                # Particles stack: "van der Berg", "bin Abd al-Aziz".
+                # Particles stack ("van der Berg"); an elided one keeps its apostrophe ("de' Bardi").
                 while look < count and look - end < 3 and tokens[look].lower in _NAME_PARTICLES:
+                    look += 1
+                if _elided(tokens, look):
                     look += 1
                 if look < count and tokens[look].cap and tokens[look].kind == "w":
                     end = look + 1
@@ -1036,6 +1128,29 @@ def _runs(tokens: list[_Tok]) -> list[tuple[int, int]]:
         spans.append((start, end))
         index = end
     return spans
+
+
+def _initial_stop(tokens: list[_Tok], index: int) -> bool:
+    """Tell whether tokens[index] is the full stop after an initial, with a capitalised word next."""
+    if index + 1 >= len(tokens) or tokens[index].text != ".":
+        return False
+    initial = tokens[index - 1]
+    following = tokens[index + 1]
+    return (
+        len(initial.text) == 1
+        and initial.text.isupper()
+        and initial.end == tokens[index].start
+        and following.kind == "w"
+        and following.text[0].isupper()
+    )
+
+
+def _elided(tokens: list[_Tok], index: int) -> bool:
+    """Tell whether tokens[index] is the apostrophe of an elided particle written against it ("de'")."""
+    if not 0 < index < len(tokens) or tokens[index].text not in "'’":
+        return False
+    particle = tokens[index - 1]
+    return particle.lower in _NAME_PARTICLES and particle.end == tokens[index].start
 
 
 def _and_joins(tokens: list[_Tok], start: int, index: int) -> bool:
@@ -1055,8 +1170,22 @@ def _and_joins(tokens: list[_Tok], start: int, index: int) -> bool:
     return False
 
 
+# Endings of lower-case words that name an occupation ("hydrologist", "statistician", "choreographer").
+_OCCUPATION_ENDINGS = ("ologist", "onomist", "ist", "ician", "ographer")
+_NOT_OCCUPATIONS = _words("list|mist|fist|wrist|twist|gist|exist|insist|resist|assist|persist|consist|desist|amidst")
+
+
 def _is_title_word(token: _Tok) -> bool:
-    return token.lower in TITLE_NOUNS and token.lower not in ("chief", "general", "lead", "member", "vice")
+    """Tell whether a word heads a title: a listed title noun, or a lower-case occupation word."""
+    if token.lower in TITLE_NOUNS:
+        return token.lower not in ("chief", "general", "lead", "member", "vice")
+    return (
+        token.kind == "w"
+        and token.text.islower()
+        and len(token.text) > 5
+        and token.lower.endswith(_OCCUPATION_ENDINGS)
+        and token.lower not in _NOT_OCCUPATIONS
+    )
 
 
 def _is_honorific(token: _Tok) -> bool:
@@ -1200,7 +1329,8 @@ def _clause_back(tokens: list[_Tok], end: int, limit: int = 24) -> int:
         token = tokens[index]
         if token.kind == "p" and token.text in _BOUNDARY and token.text not in "()":
             return index + 1
-        if token.lower in _SPEECH_VERBS:
+        if token.text in _SPEECH_VERBS:
+            # Lower case only: "Met" in "the Met Office" is a name, not the verb.
             return index + 1
         index -= 1
     return index + 1 if index < 0 else -1
@@ -1220,15 +1350,26 @@ def _clause_forward(tokens: list[_Tok], start: int, limit: int = 24) -> int:
             depth -= 1
         elif token.kind == "p" and token.text in _BOUNDARY and depth == 0:
             return index
-        elif token.lower in _SPEECH_VERBS or token.lower in ("who", "which", "whose", "where", "when"):
+        elif token.text in _SPEECH_VERBS or token.lower in ("who", "which", "whose", "where", "when"):
             return index
         index += 1
     return index if index >= len(tokens) else -1
 
 
+_DETERMINERS = _words("the|a|an|its|his|her|their|our")
+
+
 def _strip_article(tokens: list[_Tok], start: int, end: int) -> int:
-    while start < end and tokens[start].lower in ("the", "a", "an"):
+    """Skip the determiners that open a title: "the", "its", and a common noun's "the agency's".
+
+    A named owner stays ("Sweden's deputy director"), since it says whose title it is; "the
+    country's" or "the festival's" only points back to something the copy named elsewhere.
+    """
+    while start < end and tokens[start].lower in _DETERMINERS:
         start += 1
+        token = tokens[start] if start < end else None
+        if token is not None and token.poss and token.kind == "w" and token.text[0].islower() and start + 1 < end:
+            start += 1
     return start
 
 
@@ -1245,9 +1386,19 @@ def _title_phrase_ok(tokens: list[_Tok], start: int, end: int) -> bool:
     if start >= end or end - start > 22:
         return False
     first = tokens[start]
-    if first.kind != "w" or first.lower.endswith("ing") or first.lower in _SPEECH_VERBS:
+    second = tokens[start + 1] if start + 1 < end else None
+    # "mining analyst": a word in -ing before a title noun qualifies it rather than opening a clause.
+    gerund = first.lower.endswith("ing") and not (second is not None and _is_title_word(second))
+    if first.kind != "w" or gerund or first.lower in _SPEECH_VERBS:
         return False
-    if first.text in COMMON_CAPITALISED and first.lower not in TITLE_NOUNS and first.lower not in TITLE_MODIFIERS:
+    # "New Zealand's foreign minister": a capitalised owner may open with a common word.
+    owner = any(t.poss and t.cap for t in tokens[start : min(end, start + 4)])
+    if (
+        first.text in COMMON_CAPITALISED
+        and first.lower not in TITLE_NOUNS
+        and first.lower not in TITLE_MODIFIERS
+        and not owner
+    ):
         return False
     if first.text[0].islower() and (first.lower in _NOT_TITLE_START or first.lower.endswith("ed")):
         # Lower-case openers such as "at the time" or "in Gaza" begin adjuncts, not titles.
@@ -1305,22 +1456,48 @@ def _title_before(tokens: list[_Tok], start: int, *, after_title: bool = False) 
 
 def _name_ok(words: list[_Tok]) -> bool:
     """Tell whether tokens look like a personal name."""
-    if not 2 <= len(words) <= 6 or not words[0].cap or not words[-1].cap:
+    if not 2 <= sum(word.kind == "w" for word in words) <= _NAME_MAX_WORDS or not words[0].cap or not words[-1].cap:
         return False
     text = " ".join(w.text for w in words)
     if text.lower() in KNOWN_PLACES or text.lower() in KNOWN_ORGS:
         return False
-    for word in words:
+    for index, word in enumerate(words):
         low = word.lower
-        if word.kind != "w" or low in ORG_CUES or low in PLACE_CUES or low in _MONTHS_DAYS:
+        if word.text in "'’" and index and words[index - 1].lower in _NAME_PARTICLES:
+            # The elided particle of "Lorenzo de' Medici".
+            continue
+        if word.text == "." and index and len(words[index - 1].text) == 1:
+            # An initial's full stop: "S. Balachandran".
+            continue
+        # A place cue ends or opens a place name ("Gaza Strip", "Mount Kenya", "Queen Street West"); only a
+        # surname written before a romanised, hyphenated given name ("Park Ji-won") shares its spelling.
+        surname_first = index == 0 and len(words) == 2 and "-" in words[1].text and low not in _PLACE_OPENERS
+        place_cue = low in PLACE_CUES and not surname_first
+        if word.kind != "w" or low in ORG_CUES or place_cue or low in _MONTHS_DAYS:
             return False
         if low in DEMONYMS or _is_title_word(word) or low in ("of", "for", "and", "the", "&"):
             return False
-        if word.text in COMMON_CAPITALISED and low not in _NAME_PARTICLES:
+        if word.text in COMMON_CAPITALISED and low not in _NAME_PARTICLES and not _balinese_first(words, index):
             return False
         if len(word.text) > 1 and word.text.isupper() and not word.text.startswith("AL"):
             return False
     return True
+
+
+def _capitalised_role(token: _Tok) -> bool:
+    """Tell whether a capitalised word is a role by its ending alone ("Councillor", "Columnist").
+
+    Only endings that given names rarely have count: "Pieter", "Walter" and "Christian" end in -er or -ian.
+    """
+    low = token.lower
+    if _is_honorific(token) or low in GIVEN_NAMES or low in _NOT_AGENTS or len(low) < 6:
+        return False
+    return low.endswith(_CAPITALISED_ROLE_ENDINGS)
+
+
+def _balinese_first(words: list[_Tok], index: int) -> bool:
+    """Tell whether "I" opens a name of three words or more ("I Wayan Koster") rather than a clause."""
+    return index == 0 and words[0].text == "I" and len(words) >= 3
 
 
 def _split_title(tokens: list[_Tok], start: int, end: int) -> tuple[int, int]:
@@ -1329,6 +1506,9 @@ def _split_title(tokens: list[_Tok], start: int, end: int) -> tuple[int, int]:
     for index in range(start, end):
         if _is_title_word(tokens[index]):
             last = index
+    if last is None and end - start >= 3 and _capitalised_role(tokens[start]):
+        # "Councillor Filipa Roseta": a capitalised role the lexicon lacks, before a name of two words or more.
+        last = start
     if last is None or last == end - 1:
         return (start, start) if last is None else (end, start)
     name_start = last + 1
@@ -1346,11 +1526,14 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     has_inner_title = title_start < name_start
     title_end = name_start
     while name_start < end and (_is_honorific(tokens[name_start]) or tokens[name_start].text in COMMON_CAPITALISED):
+        if tokens[name_start].text == "I" and title_end > start and end - name_start >= 3:
+            # "Governor I Wayan Koster": after a title, "I" opens a Balinese name, not a clause.
+            break
         name_start += 1
     words = tokens[name_start:end]
     if not words:
         return
-    name = text[words[0].start : words[-1].end]
+    name = text[words[0].start : _name_end(tokens, end)]
     title: str | None = None
     person: dict | None = None
     is_name = _name_ok(words)
@@ -1375,32 +1558,32 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
             title = text[tokens[begin].start : tokens[start - 1].end]
     signal = title is not None
     # "the UN undersecretary general for legal affairs, Elinor Hammarskjöld, told"
-    if title is None and not has_inner_title and start > 0 and tokens[start - 1].text == ",":
-        clause = _clause_back(tokens, start - 1)
-        if clause >= 0:
-            clause = _strip_article(tokens, clause, start - 1)
-            closes = end < len(tokens) and (tokens[end].text == "," or tokens[end].lower in _SPEECH_VERBS)
-            if closes and _title_phrase_ok(tokens, clause, start - 1):
-                title = text[tokens[clause].start : tokens[start - 2].end]
-                signal = True
+    if title is None and not has_inner_title:
+        title = _title_in_aside_before(text, tokens, start, end)
+        signal = signal or title is not None
     # "Matthew Levitt, senior fellow at the Washington Institute …," and "Jamil Al Saadouni, 58,"
-    if end < len(tokens) and tokens[end].text == ",":
-        stop = _clause_forward(tokens, end + 1)
-        if stop > end + 1:
-            phrase = _strip_article(tokens, end + 1, stop)
-            if stop - (end + 1) == 1 and tokens[end + 1].kind == "n":
-                signal = True
-            elif title is None and _title_phrase_ok(tokens, phrase, stop):
-                title = text[tokens[phrase].start : tokens[stop - 1].end]
-                signal = True
+    aside_title, aside_signal = _title_in_aside_after(text, tokens, end)
+    signal = signal or aside_signal
+    title = title or aside_title
+    # "Jane Doe, who heads the agency's Gaza office," and "Doe, who is the agency's director,"
+    if title is None:
+        title = _relative_role(text, tokens, end)
+        signal = signal or title is not None
     after = tokens[end] if end < len(tokens) else None
     before = tokens[name_start - 1] if name_start > 0 else None
-    if after is not None and after.lower in _SPEECH_VERBS:
+    if after is not None and after.lower in _SPEECH_VERBS or (is_name and _speaks_after_aside(tokens, end)):
         signal = True
     if before is not None and before.lower in ("said", "says", "according", "by"):
         signal = signal or before.lower in ("said", "says")
-    if words[0].lower in GIVEN_NAMES:
+    ranked = _has_rank(tokens, start, name_start)
+    # "near Castronovo di Sicilia": after a preposition of place a particle joins a place's name.
+    placed = before is not None and before.text in _PLACE_BEFORE
+    if words[0].lower in GIVEN_NAMES or (is_name and ((_has_name_particle(words) and not placed) or ranked)):
         signal = True
+    # "from defender Tom Reilly", "the Nobel laureate Gabriel García Márquez": a role the lexicon does not list.
+    if title is None and not has_inner_title and title_end == start:
+        title = _role_words_before(text, tokens, start)
+        signal = signal or (is_name and title is not None)
     # "Abu Amer is the head of …", "Sinwar was named the new leader of …"
     role = _role_after(text, tokens, end)
     if role:
@@ -1416,6 +1599,299 @@ def _scan_person(text: str, tokens: list[_Tok], start: int, end: int, zone: str,
     for found in (title, role):
         if found:
             collector.add_title(person, found, zone)
+
+
+def _speaks_after_aside(tokens: list[_Tok], end: int) -> bool:
+    """Tell whether a name is the subject of a speech verb after an aside: "NAME, whose son was hurt, said"."""
+    if end >= len(tokens) or tokens[end].text != ",":
+        return False
+    for index in range(end + 1, min(len(tokens) - 1, end + 25)):
+        token = tokens[index]
+        if token.kind == "p" and token.text in ".;:!?()":
+            return False
+        if token.text == ",":
+            return tokens[index + 1].lower in _SPEECH_VERBS
+    return False
+
+
+def _title_in_aside_after(text: str, tokens: list[_Tok], end: int) -> tuple[str | None, bool]:
+    """Return (title, whether the aside marks a person) for "NAME, [AGE,] a mining analyst at the firm,"."""
+    if end >= len(tokens) or tokens[end].text != ",":
+        return None, False
+    begin = end + 1
+    stop = _clause_forward(tokens, begin)
+    if stop <= begin:
+        return None, False
+    if stop - begin == 1 and tokens[begin].kind == "n":
+        # An age is a sign of a person, and a description may follow it: "Chinedu Okafor, 41, a taxi driver".
+        title, _ = _title_in_aside_after(text, tokens, stop)
+        return title, True
+    title_start = _aside_title_start(tokens, begin, stop)
+    if title_start is None:
+        return None, False
+    return text[tokens[title_start].start : tokens[stop - 1].end], True
+
+
+def _aside_title_start(tokens: list[_Tok], begin: int, stop: int) -> int | None:
+    """Return where the title in an aside tokens[begin:stop] starts, or None when it holds none."""
+    phrase = _strip_article(tokens, begin, stop)
+    if _title_phrase_ok(tokens, phrase, stop):
+        return phrase
+    if _agent_noun(tokens[stop - 1]) and tokens[stop - 1].text.islower() and _description_ok(tokens, phrase, stop):
+        # "the harbour master": a phrase that ends in a word for what someone does.
+        return phrase
+    described = _described_from(tokens, begin, stop)
+    if described is not None and _description_ok(tokens, described, stop):
+        # A named owner stays in the title ("Harbour Town's goalkeeper"); an article does not.
+        return begin if tokens[begin].cap else described
+    return None
+
+
+def _described_from(tokens: list[_Tok], begin: int, stop: int) -> int | None:
+    """Return where the noun phrase of a description starts: "a …", "the agency's …", "Harbour Town's …"."""
+    first = tokens[begin]
+    if first.lower in ("a", "an"):
+        return begin + 1
+    if first.lower == "the" and begin + 1 < stop and tokens[begin + 1].poss:
+        return begin + 2
+    for index in range(begin, min(stop, begin + 4)):
+        if not tokens[index].cap or tokens[index].sent_start and index > begin:
+            return None
+        if tokens[index].poss:
+            return index + 1
+    return None
+
+
+def _description_ok(tokens: list[_Tok], start: int, end: int) -> bool:
+    """Tell whether a short noun phrase after "a" or "the agency's" can stand as a title ("taxi driver")."""
+    if not 0 < end - start <= _DESCRIPTION_MAX_TOKENS:
+        return False
+    first = tokens[start]
+    return (
+        first.kind == "w"
+        and first.text.islower()
+        and first.lower not in _NOT_TITLE_START
+        and not first.lower.endswith("ed")
+        and not any(t.text in _SPEECH_VERBS or t.lower in _FINITE_VERBS for t in tokens[start:end])
+    )
+
+
+def _role_words_before(text: str, tokens: list[_Tok], start: int) -> str | None:
+    """Return the role written in lower case straight before a name ("head coach Maria Lopez").
+
+    Only a person's run reaches here, so a common noun before it names what they are. The words
+    must be singular nouns in form: no function word, verb form (-ed, -ing), adverb or plural.
+    """
+    index = _rank_start(tokens, start) - 1
+    first = None
+    while index >= 0 and start - index <= _ROLE_WORDS_MAX:
+        token = tokens[index]
+        if token.kind == "w" and token.text.islower() and _role_word(token):
+            if first is None and not _agent_noun(token):
+                # The word next to the name must name a role ("defender"), not describe a thing ("nearby").
+                return None
+            first = index
+        elif first is not None and token.cap and _qualifier(token):
+            # "Nobel laureate", "Senate candidate": a capitalised qualifier before the role word.
+            first = index
+        else:
+            break
+        index -= 1
+    if first is None or not _noun_slot(tokens, first):
+        return None
+    while not tokens[first].text.islower() and not tokens[first + 1].text.islower():
+        first += 1
+    return text[tokens[first].start : tokens[_rank_start(tokens, start) - 1].end]
+
+
+def _qualifier(token: _Tok) -> bool:
+    """Tell whether a capitalised word before a role qualifies it ("Nobel laureate", "Opposition councillor")."""
+    if token.sent_start:
+        # A sentence's first word is capitalised anyway: only a word that qualifies titles counts.
+        return token.lower in TITLE_MODIFIERS or token.lower in DEMONYMS
+    return token.text not in COMMON_CAPITALISED
+
+
+def _noun_slot(tokens: list[_Tok], index: int) -> bool:
+    """Tell whether tokens[index] opens a noun phrase: after an article, a preposition, a speech verb or a pause.
+
+    "will face Jane Doe" or "to replace Jane Doe" put a verb, not a role, before the name.
+    """
+    if index == 0 or tokens[index].sent_start:
+        return True
+    before = tokens[index - 1]
+    if before.kind == "p":
+        return before.text in ',;:"“‘(—–'
+    return before.poss or before.lower in _ROLE_SLOT_OPENERS or before.text in _SPEECH_VERBS
+
+
+def _agent_noun(token: _Tok) -> bool:
+    """Tell whether a lower-case word names someone by what they do: a title noun or an agent-noun ending."""
+    low = token.lower
+    if _is_title_word(token) or low in _ROLE_NOUNS:
+        return True
+    return len(low) >= 5 and low.endswith(_AGENT_ENDINGS) and low not in _NOT_AGENTS
+
+
+def _role_word(token: _Tok) -> bool:
+    """Tell whether a lower-case word may be part of a role: a singular noun or a title modifier."""
+    low = token.lower
+    if low in _NOT_TITLE_START or low in _DETERMINERS or low in _SPEECH_VERBS or low in _FINITE_VERBS:
+        return False
+    if low in _PLACE_BEFORE or low in _CONJUNCTIONS or low in _FUNCTION_WORDS or len(low) < 3:
+        return False
+    if low in _PLACE_OF or low in _PLACE_AFTER or low in _ORG_BEFORE:
+        # "the port city Bergen", "the carrier Nordic Air": what comes next is a place or a body.
+        return False
+    if low.endswith(("ed", "ing", "ly")) and not _is_title_word(token) and low not in TITLE_MODIFIERS:
+        return False
+    return not (low.endswith("s") and not low.endswith("ss")) or _is_title_word(token)
+
+
+def _rank_start(tokens: list[_Tok], start: int) -> int:
+    """Return where the ranks written straight before a name begin ("Vice Adm. Luisa de Souza")."""
+    while start > 0:
+        if _is_honorific(tokens[start - 1]):
+            start -= 1
+        elif start > 1 and tokens[start - 1].text == "." and _is_honorific(tokens[start - 2]):
+            start -= 2
+        else:
+            break
+    return start
+
+
+def _title_in_aside_before(text: str, tokens: list[_Tok], start: int, end: int) -> str | None:
+    """Return the title in "the UN undersecretary general for legal affairs, Elinor Hammarskjöld, told"."""
+    lead = _rank_start(tokens, start)
+    if lead == 0 or tokens[lead - 1].text != ",":
+        return None
+    clause = _clause_back(tokens, lead - 1)
+    if clause < 0:
+        return None
+    # "…, NAME, said" or, after a speech verb, the sentence's end: "said the curator, NAME."
+    closes = end < len(tokens) and (tokens[end].text == "," or tokens[end].lower in _SPEECH_VERBS)
+    closes = closes or (
+        (end == len(tokens) or tokens[end].text in ".;") and clause > 0 and tokens[clause - 1].lower in _SPEECH_VERBS
+    )
+    while clause < lead - 1 and tokens[clause].lower in _CONJUNCTIONS:
+        clause += 1
+    title_start = _aside_title_start(tokens, clause, lead - 1) if closes else None
+    if title_start is None:
+        return None
+    return text[tokens[title_start].start : tokens[lead - 2].end]
+
+
+# Verbs that state a post in a relative clause, with the title each makes ("who heads X": "head of X").
+_ROLE_VERBS = {
+    "heads": "head",
+    "runs": "head",
+    "leads": "leader",
+    "chairs": "chair",
+    "directs": "director",
+    "manages": "manager",
+    "coordinates": "coordinator",
+    "commands": "commander",
+}
+# The same in the past tense make a former post ("who chaired the board": "former chair of the board").
+_PAST_ROLE_VERBS = {
+    "headed": "head",
+    "led": "leader",
+    "chaired": "chair",
+    "directed": "director",
+    "managed": "manager",
+    "commanded": "commander",
+}
+# Words that end the object of a role verb: what follows says when, not what.
+_ROLE_OBJECT_STOP = _words("during|since|until|till|after|before|while|when|from|between|throughout|for")
+# Verbs that make a phrase a clause ("a deal was still possible"), never a description of someone.
+_FINITE_VERBS = _words("is|was|were|are|be|been|has|have|had|will|would|could|should|may|might|must|can|did|does|do")
+_CONJUNCTIONS = _words("and|but|while|whereas|as")
+
+
+def _relative_role(text: str, tokens: list[_Tok], end: int) -> str | None:
+    """Return the title a relative clause after a name gives: "NAME, who heads the agency" → "head of the agency"."""
+    if end + 2 >= len(tokens) or tokens[end].text != "," or tokens[end + 1].lower != "who":
+        return None
+    verb = tokens[end + 2].lower
+    if verb in _ROLE_VERBS:
+        noun = _ROLE_VERBS[verb]
+    elif verb in _PAST_ROLE_VERBS:
+        noun = "former " + _PAST_ROLE_VERBS[verb]
+    else:
+        return _role_after(text, tokens, end + 2)
+    start = end + 3
+    stop = _clause_forward(tokens, start)
+    if stop <= start or tokens[start].kind != "w" or tokens[start].lower in _NOT_TITLE_START - _DETERMINERS:
+        return None
+    stop = next((i for i in range(start + 1, stop) if tokens[i].text in _ROLE_OBJECT_STOP), stop)
+    return f"{noun} of {text[tokens[start].start : tokens[stop - 1].end]}"
+
+
+_NAME_SUFFIXES = _words("jr|sr")
+_NAME_MAX_WORDS = 6
+_DESCRIPTION_MAX_TOKENS = 10
+_ROLE_WORDS_MAX = 4
+# Endings of nouns that name someone by what they do ("defender", "laureate", "resident"), and common words
+# with those endings that name things or qualities instead.
+_AGENT_ENDINGS = ("er", "or", "ant", "ent", "ate", "ist", "ian")
+_CAPITALISED_ROLE_ENDINGS = ("llor", "ator", "ist")
+_NOT_AGENTS = _words(
+    "water|summer|winter|border|number|river|tower|corner|center|centre|power|paper|quarter|shelter|order|other|"
+    "under|over|after|never|ever|later|sooner|rather|whether|together|former|latter|upper|lower|inner|outer|"
+    "silver|timber|theater|theatre|chapter|cancer|murder|disaster|monster|computer|letter|matter|manner|weather|"
+    "danger|dinner|finger|hunger|powder|wonder|thunder|character|door|floor|corridor|error|mirror|terror|horror|"
+    "motor|sector|factor|tractor|harbor|labor|color|honor|favor|major|minor|interior|exterior|senior|junior|"
+    "superior|inferior|prior|giant|plant|restaurant|event|accident|incident|continent|talent|content|comment|"
+    "current|recent|different|present|percent|moment|government|parliament|department|movement|statement|"
+    "state|date|rate|late|private|climate|estate|debate|senate|ultimate|separate|immediate|accurate|corporate|"
+    "desperate|moderate|update|plate|gate|template|mandate|christian|median|guardian|asian|indian|italian"
+)
+# Roles the title lexicon leaves out because they rarely head a title before a capitalised name.
+_ROLE_NOUNS = _words("coach|chef|nurse|poet|guide|host|pilot|judge|aide|chief|boss|star|hero|priest|monk|nun")
+# Words after which a noun phrase, and so a role, may start.
+_ROLE_SLOT_OPENERS = _words("the|a|an|his|her|their|its|our|from|by|with|of|for|and|or|as|including|like|between")
+# Prepositions, pronouns and the like that may stand before a name but never in a role.
+_FUNCTION_WORDS = _words(
+    "beside|besides|behind|beyond|near|alongside|amid|amidst|among|amongst|upon|unlike|like|versus|via|per|within|"
+    "against|toward|towards|across|along|around|inside|outside|past|despite|except|opposite|underneath|beneath|"
+    "above|below|between|him|them|whom|whose|what|whatever|whoever|why|how|yet|nor|either|neither|both|each|every|"
+    "all|any|some|many|much|more|most|few|other|another|such|same|own|very|too|not|never|ever|well|even|ago|"
+    "sir|madam|dear|hello|thanks|thank|welcome|meet|see|let|tell|ask|call|named|dubbed|known|alias|because|although|"
+    "though|unless|whether|whilst|today|yesterday|tonight|tomorrow|already|soon|meanwhile|however|instead"
+)
+# Honorifics that also open ordinary phrases ("Her office", "Staff Sergeant", "Private Eye").
+_WEAK_HONORIFICS = _words("his|her|majesty|highness|excellency|staff|private|field|major|general|st|saint")
+_LEADING_PARTICLES = _words("ibn|bin|bint")
+
+
+def _name_end(tokens: list[_Tok], end: int) -> int:
+    """Return where a name's text ends, keeping the full stop of a suffix such as "Jr."."""
+    last = tokens[end - 1]
+    stop = tokens[end] if end < len(tokens) else None
+    if last.lower in _NAME_SUFFIXES and stop is not None and stop.text == "." and stop.start == last.end:
+        return stop.end
+    return last.end
+
+
+def _has_rank(tokens: list[_Tok], start: int, name_start: int) -> bool:
+    """Tell whether a rank or courtesy title stands before a name ("Father Giacomo", "Vice Adm. Luisa")."""
+    lead = _rank_start(tokens, start)
+    return any(
+        _is_honorific(token) and token.text.rstrip(".").lower() not in _WEAK_HONORIFICS
+        for token in tokens[lead:name_start]
+    )
+
+
+def _has_name_particle(words: list[_Tok]) -> bool:
+    """Tell whether a name is joined by a particle, which places and bodies rarely are.
+
+    "Ludwig van Beethoven", "Ibn Khaldun": the run must start mid-sentence (a headline's or a
+    sentence's first capital may be an ordinary word) unless the particle leads the name.
+    """
+    if words[0].lower in _LEADING_PARTICLES:
+        return True
+    inner = any(w.lower in _NAME_PARTICLES and w.text[0].islower() for w in words[1:-1])
+    return inner and not words[0].sent_start
 
 
 _ROLE_STOP = _words(
