@@ -222,9 +222,7 @@ def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> Inco
 @story.guarded("the document")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the story items of a NewsML 1 document; refuse it, saying why, when none carries text."""
-    root = xml.parse(data, filename=filename)
-    if xml.local(root.tag) != "NewsML":
-        raise FormatError(f"not NewsML 1: the root element is <{xml.local(root.tag)}>", filename=filename)
+    root = xml.document(data, root="NewsML", what="NewsML 1", filename=filename)
     envelope_element = child(root, "NewsEnvelope")
     priority = _formal(child(envelope_element, "Priority"))
     envelope = {

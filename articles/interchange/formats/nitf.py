@@ -171,7 +171,4 @@ def _editorial_note(ed_msg: Element | None) -> str | None:
 @story.guarded("the document")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the one story of an NITF document."""
-    root = xml.parse(data, filename=filename)
-    if xml.local(root.tag) != "nitf":
-        raise FormatError(f"not NITF: the root element is <{xml.local(root.tag)}>", filename=filename)
-    yield item_of(root, filename=filename)
+    yield item_of(xml.document(data, root="nitf", what="NITF", filename=filename), filename=filename)

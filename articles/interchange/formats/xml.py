@@ -15,7 +15,7 @@ from defusedxml.ElementTree import fromstring
 
 from articles.interchange.formats.items import MAX_FILE_BYTES, FormatError
 
-__all__ = ["child", "children", "local", "parse", "root_name", "text_of"]
+__all__ = ["child", "children", "document", "local", "parse", "root_name", "text_of"]
 
 _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s>/]")
 _NAMED_ENTITY = re.compile(rb"&([A-Za-z][A-Za-z0-9]{1,31});")
@@ -44,6 +44,14 @@ def parse(data: bytes, *, filename: str | None = None) -> Element:
         if "undefined entity" not in error.message or not _DOCTYPE_WITH_DTD.search(data[:4096]):
             raise
     return _parse(_NAMED_ENTITY.sub(_numeric_entity, data), filename=filename)
+
+
+def document(data: bytes, *, root: str, what: str, filename: str | None) -> Element:
+    """Parse a document whose first element must be <`root`>; refuse any other, saying it is not `what`."""
+    element = parse(data, filename=filename)
+    if local(element.tag) != root:
+        raise FormatError(f"not {what}: the root element is <{local(element.tag)}>", filename=filename)
+    return element
 
 
 def _parse(data: bytes, *, filename: str | None) -> Element:
