@@ -18,11 +18,11 @@ from articles.interchange.formats.html_blocks import html_blocks
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
 from articles.interchange.formats.story import (
     build_story,
+    byline_names,
     guarded,
     lead_picture,
     lenient_moment,
     paragraph_blocks,
-    split_byline,
 )
 
 FORMAT = "ninjs"
@@ -224,7 +224,7 @@ def _bylines(item: dict) -> list[str]:
         return people
     statement = _text(item.get("by")) or _text(item.get("byline"))
     if statement:
-        return split_byline(statement)[0]
+        return byline_names(statement.removeprefix("By ").removeprefix("BY "))
     return [_text(author.get("name")) for author in _list(item.get("authors")) if _text(author.get("name"))]
 
 

@@ -19,6 +19,7 @@ from articles.interchange.wire import Block, Byline, LeadImage, WireArticle
 
 __all__ = [
     "build_story",
+    "byline_names",
     "guarded",
     "lead_picture",
     "lenient_moment",
@@ -57,6 +58,7 @@ _SOURCE_LEAD = re.compile(r"^\((?P<source>[^()]{1,40})\)" + _DASH)
 _MARKED_DATELINE = re.compile(r"^(?P<place>[^\W\d_][^()—–]{0,80}?)\s*(?:\((?P<source>[^()]{1,40})\))?" + _DASH)
 _BY_LINE = re.compile(r"^(?:By|BY|by)\s+(?P<names>\S.{1,200})$")
 _BY = re.compile(r"^\s*by[:\s]+", re.IGNORECASE)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bAND\b)\s*")
 _PARTICLES = frozenset({"al", "bin", "da", "de", "del", "der", "di", "du", "el", "la", "le", "van", "von", "y"})
 # Words that make a byline segment a job title rather than a name ("Associated Press Writer").
 _TITLE_WORDS = frozenset(
@@ -178,6 +180,16 @@ def _is_title(segment: str) -> bool:
     return not words or len(words) > 6 or any(word[0].islower() and word not in _PARTICLES for word in words)
 
 
+def byline_names(text: str) -> list[str]:
+    """Return the names in a credit such as "Jane Doe and JOHN ROE" (", " / "and" / "&" separate them)."""
+    names = []
+    for part in _NAME_SPLIT.split(text.strip().rstrip(".=<")):
+        part = _NAME_PLACE.sub("", " ".join(part.split()))
+        if part and len(part) <= 80:
+            names.append(name_case(part))
+    return names
+
+
 def split_byline(text: str) -> tuple[list[str], str | None]:
     """Split "By JOHN SMITH and JANE DOE, Associated Press Writers" into (["John Smith", "Jane Doe"], title)."""
     text = _BY.sub("", " ".join(text.split())).strip(" ,;")
@@ -189,10 +201,7 @@ def split_byline(text: str) -> tuple[list[str], str | None]:
         # "Associated Press" alone is a title too; later segments may also be titles by their small words.
         if _has_title_word(segment) or (position and _is_title(segment)):
             return names, ", ".join(segments[position:])
-        for name in re.split(r"\s+(?:and|&)\s+|\s+AND\s+", segment):
-            name = _NAME_PLACE.sub("", name.strip())
-            if name:
-                names.append(name_case(name))
+        names.extend(byline_names(segment))
     return names, None
 
 
@@ -201,7 +210,7 @@ def take_byline(text: str) -> list[str] | None:
     match = _BY_LINE.match(text.strip())
     if not match:
         return None
-    names, _ = split_byline(match.group("names").rstrip(".=<"))
+    names = byline_names(match.group("names"))
     for name in names:
         words = name.split()
         if not 1 <= len(words) <= 5:
