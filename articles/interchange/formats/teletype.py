@@ -2,7 +2,8 @@
 
 Pure: no Django. A teletype file holds one or more messages, each `SOH heading STX text ETX trailer EOT`.
 The two formats differ in their heading and text conventions, which `iptc7901.py` and `anpa.py` read
-into `Part`s; this module frames the messages and joins the parts of one story into one item.
+into `Part`s; this module frames the messages (`read_messages` runs a format's part reader over them),
+builds the filing time a trailer gives, and joins the parts of one story into one item.
 """
 
 from __future__ import annotations
