@@ -7,25 +7,17 @@ import pytest
 
 from articles.interchange import formats
 from articles.interchange.formats import FormatError, Picture, Subject, newsml1, newsml_g2
+from tests.format_views import WIRE_FORMATS as SHARED
+from tests.format_views import paragraphs, story_view
+from tests.format_views import shared_bytes as shared
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "wire-formats"
 G2 = SHARED / "newsml-g2"
 EXAMPLES = SHARED / "iptc-newsml-g2-examples"
 NEWSML1 = Path(__file__).resolve().parent / "data" / "newsml1-story.xml"
 
 
-def shared(path):
-    if not path.exists():
-        pytest.skip(f"the shared wire-format files are not at {path}")
-    return path.read_bytes()
-
-
 def read_all(data, filename):
     return list(formats.read(data, filename=filename))
-
-
-def paragraphs(story):
-    return [block.text for block in story.blocks if block.kind == "paragraph"]
 
 
 def test_reuters_story_as_an_editor_sees_it():
@@ -73,10 +65,8 @@ def test_second_reuters_version_cancels_the_first():
 def test_ansa_plain_text_item():
     [item] = read_all(shared(G2 / "ansa-text.xml"), "ansa.xml")
     story = item.story
-    assert story.headline == "Catalan independence declaration unacceptable - Alfano"
-    assert story.dek == "Foreign minister expresses faith in Spanish government"
-    assert story.dateline == "Rome"
-    assert story.source == "ANSA"
+    assert story_view(item) == ("Catalan independence declaration unacceptable - Alfano", [], "Rome")
+    assert (story.dek, story.source) == ("Foreign minister expresses faith in Spanish government", "ANSA")
     texts = paragraphs(story)
     assert len(texts) == 4
     assert texts[0] == (

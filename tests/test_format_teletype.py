@@ -8,18 +8,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.interchange.formats import FormatError, anpa, detect, iptc7901, read
-from tests.format_views import editor_view, paragraphs
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "wire-formats"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="the shared wire-formats folder is not beside the repo")
+from tests.format_views import WIRE_FORMATS as SHARED
+from tests.format_views import (
+    editor_view,
+    items_or_refusal,
+    needs_shared,
+    only,
+    paragraphs,
+    read_as,
+    story_view,
+)
 
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
-
-
-def only(items):
-    items = list(items)
-    assert len(items) == 1, [item.story.headline for item in items]
-    return items[0]
 
 
 # --- the shared files ---------------------------------------------------------------------------------------
@@ -125,11 +125,12 @@ HARBOUR_7901 = "".join(
 
 
 def test_iptc7901_takes_are_joined_in_take_order_and_a_kill_cancels_its_story():
-    harbour, bridge = list(iptc7901.read(HARBOUR_7901, filename="own.7901"))
-    assert detect(HARBOUR_7901) == "iptc7901"
-    assert harbour.story.headline == "Fire keeps city harbour shut for a second day"
-    assert [byline.name for byline in harbour.story.bylines] == ["Mary-Anne de Vries"]
-    assert harbour.story.dateline == "PORTSMOUTH"
+    harbour, bridge = read_as("iptc7901", HARBOUR_7901, filename="own.7901")
+    assert story_view(harbour) == (
+        "Fire keeps city harbour shut for a second day",
+        ["Mary-Anne de Vries"],
+        "PORTSMOUTH",
+    )
     assert harbour.story.source == "XYZ"
     assert paragraphs(harbour.story) == [
         "A blaze at a fuel depot kept the harbour closed on Tuesday, port officials said.",
@@ -187,11 +188,12 @@ TENNIS_ANPA = "".join(
 
 
 def test_anpa_takes_are_joined_in_take_order_and_kills_cancel_their_stories():
-    tennis, bridge, zoo = list(anpa.read(TENNIS_ANPA, filename="own.anpa"))
-    assert detect(TENNIS_ANPA) == "anpa"
-    assert tennis.story.headline == "Qualifier wins the open final in five sets"
-    assert [byline.name for byline in tennis.story.bylines] == ["Piet van der Berg"]
-    assert tennis.story.dateline == "MELBOURNE, Australia"
+    tennis, bridge, zoo = read_as("anpa", TENNIS_ANPA, filename="own.anpa")
+    assert story_view(tennis) == (
+        "Qualifier wins the open final in five sets",
+        ["Piet van der Berg"],
+        "MELBOURNE, Australia",
+    )
     assert paragraphs(tennis.story) == [
         "A qualifier ranked 140th won the open on Sunday.",
         "“I still cannot believe it,” she said.",
@@ -303,13 +305,7 @@ teletype_piece = st.one_of(message, message, st.sampled_from([SOH, STX, ETX, EOT
 @given(st.lists(teletype_piece, max_size=12), st.sampled_from([iptc7901, anpa]))
 def test_any_teletype_shaped_bytes_give_items_or_a_format_error(pieces, reader):
     data = "".join(pieces).encode("utf-8", "surrogatepass")
-    try:
-        items = list(reader.read(data, filename="fuzz"))
-    except FormatError as error:
-        assert error.filename == "fuzz"
-        assert not error.message.startswith("cannot read"), error.message
-        return
-    for item in items:
+    for item in items_or_refusal(reader, data, filename="fuzz") or ():
         assert item.story.headline
 
 

@@ -2,6 +2,24 @@
 
 Pure: no Django. `read(data, filename=…)` recognises the format and yields `IncomingItem`s;
 `detect(data)` names the format. Every failure is a `FormatError` naming the file and the reason.
+
+One module a format, each with FORMAT, sniff() and read():
+- nitf.py: NITF 3.x documents (and the NITF story a NewsML item carries);
+- newsml_g2.py: NewsML-G2 news items and news messages;
+- newsml1.py: NewsML 1.x documents;
+- iptc7901.py, anpa.py: IPTC 7901 and ANPA-1312 teletype copy;
+- ninjs_reader.py: ninjs 1.x, 2.x and 3.x JSON;
+- wxr.py: WordPress eXtended RSS exports.
+
+What the readers share, each in one place:
+- items.py: what a reader yields (`IncomingItem`, `Picture`, `Subject`, `SectionRef`) and `FormatError`;
+- story.py: ISO times, whole numbers, the `guarded` reader wrapper, bylines, datelines, closing credits,
+  and building the `WireArticle` with its entities — for every format;
+- xml.py: safe XML parsing and finding elements by local name;
+- teletype.py: SOH/STX/ETX framing, takes, kill notices and joining takes, for IPTC 7901 and ANPA;
+- body.py: XML bodies (XHTML, NITF body.content) and plain text into blocks and pictures;
+- html_blocks.py: HTML text (ninjs bodies, WordPress posts) into blocks and pictures;
+- block_rules.py: which elements are headings, lists, pictures and not text, for body.py and html_blocks.py.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from articles.interchange import wire
 from articles.interchange.formats import teletype
@@ -50,14 +50,10 @@ def sniff(data: bytes, root: str | None) -> bool:
     return "\x1f" in heading or any(_KEYWORD_RE.match(line[:300]) for line in lines)
 
 
+@guarded("ANPA copy")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield one item a story, its takes joined in order; a kill notice cancels the story."""
-    yield from guarded(_read, data, filename, "ANPA copy")
-
-
-def _read(data: bytes, filename: str | None) -> Iterator[IncomingItem]:
-    parts = [_part(message) for message in teletype.messages(data, filename=filename)]
-    yield from teletype.join_parts(parts, fmt=FORMAT, filename=filename)
+    yield from teletype.read_messages(data, _part, fmt=FORMAT, filename=filename)
 
 
 def _part(message: teletype.Message) -> teletype.Part:
@@ -147,14 +143,4 @@ def _sent_at(trailer: str) -> datetime | None:
     match = _SENT_RE.search(trailer)
     if not match:
         return None
-    try:
-        return datetime(
-            2000 + int(match.group("year")),
-            int(match.group("month")),
-            int(match.group("day")),
-            int(match.group("hour")),
-            int(match.group("minute")),
-            tzinfo=UTC,
-        )
-    except ValueError:
-        return None
+    return teletype.filing_time(match, month=int(match.group("month")))

@@ -2,6 +2,7 @@
 
 Pure: no Django. Paragraphs, subheadings (h1–h6, NITF hl2) and lists (ul, ol) become `Block`s; embedded
 media (NITF `media`, XHTML `img`/`figure`) become `Picture`s with their captions and credits, not text.
+Which elements are headings, lists and pictures is `block_rules.py`'s to say; `html_blocks.py` reads HTML text.
 """
 
 from __future__ import annotations
@@ -12,17 +13,18 @@ import textwrap
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from articles.interchange.formats.block_rules import CAPTION, HEADINGS, LISTS, NOT_TEXT, PICTURES
 from articles.interchange.formats.items import Picture
 from articles.interchange.formats.xml import local, text_of
 from articles.interchange.wire import Block
 
 __all__ = ["Body", "read_body", "read_text"]
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "hl1", "hl2"})
-_LISTS = frozenset({"ul", "ol", "dl"})
-_SKIPPED = frozenset(
-    {"head", "title", "script", "style", "body.head", "body.end", "hedline", "byline", "dateline", "noscript"}
-)
+# NITF adds its own headline elements to the subheadings and reads a definition list as a list.
+_HEADINGS = HEADINGS | {"hl1", "hl2"}
+_LISTS = LISTS | {"dl"}
+# The NITF parts read elsewhere (headline, byline, dateline) or not story text.
+_SKIPPED = NOT_TEXT | {"body.head", "body.end", "hedline", "byline", "dateline"}
 # Elements that sit inside a line of text rather than making a block of their own (XHTML and NITF).
 _INLINE = frozenset(
     "a abbr b bdi bdo cite code data del dfn em i ins kbd mark q s samp small span strong sub sup time u var "
@@ -124,7 +126,7 @@ def _element(child: Element, body: Body) -> None:
     elif name == "media":
         if is_picture(child):
             body.pictures.append(nitf_picture(child))
-    elif name in ("img", "figure"):
+    elif name in PICTURES:
         picture = _xhtml_picture(child)
         if picture is not None:
             body.pictures.append(picture)
@@ -181,7 +183,7 @@ def nitf_picture(media: Element) -> Picture:
 def _xhtml_picture(element: Element) -> Picture | None:
     """Return the picture of an XHTML `img`, or of a `figure` with its `figcaption`."""
     image = element if local(element.tag).lower() == "img" else _first(element, "img")
-    caption = text_of(_first(element, "figcaption"))
+    caption = text_of(_first(element, CAPTION))
     if image is None and not caption:
         return None
     href = image.get("src") if image is not None else None

@@ -3,6 +3,7 @@
 Pure: the standard library's html.parser, which never fails on broken markup. WordPress stores posts
 as "autop" text: a blank line ends a paragraph and a single line break is a <br>, so with `autop` a line
 break in running text ends the paragraph as well.
+Which elements are headings, lists and captions is `block_rules.py`'s to say; `body.py` reads XML elements.
 """
 
 from __future__ import annotations
@@ -10,16 +11,13 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from articles.interchange.formats.block_rules import CAPTION, HEADINGS, LISTS, NOT_TEXT
 from articles.interchange.formats.items import Picture
 from articles.interchange.wire import Block
 
 __all__ = ["html_blocks"]
 
-_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _BREAKS = frozenset({"p", "div", "blockquote", "pre", "section", "article", "header", "footer", "tr", "dd", "dt"})
-_LISTS = frozenset({"ul", "ol"})
-# Elements whose content is not story text.
-_SKIPPED = frozenset({"script", "style", "iframe", "object", "embed", "noscript", "svg", "template", "head", "title"})
 # A complete tag: quoted attribute values may hold ">", nothing in it may hold "<".
 _TAG_RE = re.compile(r"""<[^<>"']*(?:(?:"[^"<]*"|'[^'<]*')[^<>"']*)*>""")
 _VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "source", "wbr", "area", "base", "col", "param"})
@@ -46,14 +44,14 @@ class _BlockParser(HTMLParser):
             if tag not in _VOID:
                 self.skipping.append(tag)
             return
-        if tag in _SKIPPED:
+        if tag in NOT_TEXT:
             self.skipping.append(tag)
         elif tag == "br" or tag == "hr" or tag in _BREAKS:
             self.flush()
-        elif tag in _HEADINGS:
+        elif tag in HEADINGS:
             self.flush()
             self.heading += 1
-        elif tag in _LISTS:
+        elif tag in LISTS:
             self.flush()
             self.items = self.items if self.items is not None else []
         elif tag == "li":
@@ -64,7 +62,7 @@ class _BlockParser(HTMLParser):
         elif tag == "figure":
             self.flush()
             self.figure = []
-        elif tag == "figcaption":
+        elif tag == CAPTION:
             self.caption = []
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -77,16 +75,16 @@ class _BlockParser(HTMLParser):
             if self.skipping[-1] == tag:
                 self.skipping.pop()
             return
-        if tag in _HEADINGS:
+        if tag in HEADINGS:
             self.flush()
             self.heading = max(0, self.heading - 1)
         elif tag in _BREAKS:
             self.flush()
         elif tag == "li":
             self.end_item()
-        elif tag in _LISTS:
+        elif tag in LISTS:
             self.end_list()
-        elif tag == "figcaption" and self.caption is not None:
+        elif tag == CAPTION and self.caption is not None:
             self.end_caption()
         elif tag == "figure":
             self.figure = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 
 from articles.interchange import wire
 from articles.interchange.formats import anpa, teletype
@@ -39,14 +39,10 @@ def sniff(data: bytes, root: str | None) -> bool:
     return teletype.framed(data) is not None and not anpa.sniff(data, root)
 
 
+@guarded("IPTC 7901 copy")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield one item a story, its takes joined in order."""
-    yield from guarded(_read, data, filename, "IPTC 7901 copy")
-
-
-def _read(data: bytes, filename: str | None) -> Iterator[IncomingItem]:
-    parts = [_part(message) for message in teletype.messages(data, filename=filename)]
-    yield from teletype.join_parts(parts, fmt=FORMAT, filename=filename)
+    yield from teletype.read_messages(data, _part, fmt=FORMAT, filename=filename)
 
 
 def _part(message: teletype.Message) -> teletype.Part:
@@ -125,14 +121,4 @@ def _sent_at(trailer: str) -> datetime | None:
     match = _SENT_RE.match(trailer.strip())
     if not match or match.group("month") not in _MONTHS:
         return None
-    try:
-        return datetime(
-            2000 + int(match.group("year")),
-            _MONTHS[match.group("month")],
-            int(match.group("day")),
-            int(match.group("hour")),
-            int(match.group("minute")),
-            tzinfo=UTC,
-        )
-    except ValueError:
-        return None
+    return teletype.filing_time(match, month=_MONTHS[match.group("month")])

@@ -12,23 +12,11 @@ from collections.abc import Iterator
 from functools import partial
 from xml.etree.ElementTree import Element
 
-from articles.interchange.formats import xml
+from articles.interchange.formats import story, xml
 from articles.interchange.formats.body import Body, read_body, read_text
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
-from articles.interchange.formats.nitf import StoryParts, story_parts
-from articles.interchange.formats.xmlstory import (
-    child,
-    children,
-    guarded,
-    lenient_moment,
-    make_story,
-    moment,
-    parse,
-    split_byline,
-    text_items,
-    unique_subjects,
-    whole_number,
-)
+from articles.interchange.formats.nitf import StoryParts, carried_bylines, story_parts
+from articles.interchange.formats.xml import child, children
 
 FORMAT = "newsml1"
 
@@ -166,7 +154,7 @@ def _guid(identifier: Element | None) -> tuple[str | None, int | None]:
         parts = [xml.text_of(child(identifier, name)) for name in ("ProviderId", "DateId", "NewsItemId")]
         public = "urn:newsml:" + ":".join(parts) if all(parts) else ""
     guid = _REVISION_SUFFIX.sub("", public) if revision else public
-    return guid or None, whole_number(revision)
+    return guid or None, story.whole_number(revision)
 
 
 def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> IncomingItem:
@@ -181,24 +169,17 @@ def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> Inco
     if not body.blocks and status == "usable":
         raise FormatError("the NewsML item carries no text (no ContentItem with text)", filename=filename)
     lines = child(component, "NewsLines")
-    names: list[str] = []
-    titles: list[str] = []
-    for byline in children(lines, "ByLine"):
-        found, title = split_byline(xml.text_of(byline))
-        names.extend(found)
-        titles.extend([title] if title else [])
-    if not names and parts is not None:
-        names, titles = parts.bylines, parts.byline_titles
+    names, titles = carried_bylines(children(lines, "ByLine"), parts)
     admin = child(component, "AdministrativeMetadata")
     identifier = child(child(news_item, "Identification"), "NewsIdentifier")
     provider = _formal(child(child(admin, "Provider"), "Party")) or xml.text_of(child(identifier, "ProviderId"))
     credit = xml.text_of(child(lines, "CreditLine")) or provider or None
     slugline = xml.text_of(child(lines, "SlugLine")) or None
-    story = make_story(
+    article = story.build_story(
         headline=xml.text_of(child(lines, "HeadLine")) or (parts.headline if parts else ""),
         dek=xml.text_of(child(lines, "SubHeadLine")) or (parts.dek if parts else None),
         blocks=body.blocks,
-        pictures=pictures,
+        lead=story.lead_picture(pictures),
         dateline=xml.text_of(child(lines, "DateLine")) or (parts.dateline if parts else None),
         source=credit,
         bylines=names,
@@ -208,54 +189,47 @@ def item_of(news_item: Element, *, filename: str | None, envelope: dict) -> Inco
     embargo = None
     will_change = child(management, "StatusWillChange")
     if will_change is not None:
-        embargo = moment(xml.text_of(child(will_change, "DateAndTime")), what="StatusWillChange", filename=filename)
+        embargo = story.moment(
+            xml.text_of(child(will_change, "DateAndTime")), what="StatusWillChange", filename=filename
+        )
     if status_name == "embargoed" and embargo is None:
         status = "withheld"  # embargoed with no time given: held until a time is sent
     urgency = _formal(child(management, "Urgency"))
     language = _formal(next((e for e in component.iter() if xml.local(str(e.tag)) == "Language"), None))
-    extra: dict = {
-        "first_created": lenient_moment(
-            xml.text_of(child(management, "FirstCreated")), what="FirstCreated", filename=filename
-        )
-    }
+    extra: dict = {"first_created": story.lenient_moment(xml.text_of(child(management, "FirstCreated")))}
     if titles:
         extra["byline_titles"] = titles
     return IncomingItem(
         format=FORMAT,
-        story=story,
+        story=article,
         guid=guid,
         version=version,
         pub_status=status,  # type: ignore[arg-type]
         embargo=embargo,
         priority=envelope.get("priority"),
-        urgency=whole_number(urgency, most=9),
+        urgency=story.whole_number(urgency, most=9),
         slugline=slugline,
         credit=credit,
         provider=provider or None,
         language=language or news_item.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        sent_at=lenient_moment(
-            xml.text_of(child(management, "ThisRevisionCreated")), what="ThisRevisionCreated", filename=filename
-        )
-        or envelope.get("sent"),
-        subjects=unique_subjects(_subjects(component)),
+        sent_at=story.lenient_moment(xml.text_of(child(management, "ThisRevisionCreated"))) or envelope.get("sent"),
+        subjects=story.unique_subjects(_subjects(component)),
         pictures=tuple(pictures),
         extra=extra,
     )
 
 
-@guarded
+@story.guarded("the document")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the story items of a NewsML 1 document; refuse it, saying why, when none carries text."""
-    root = parse(data, filename=filename)
-    if xml.local(root.tag) != "NewsML":
-        raise FormatError(f"not NewsML 1: the root element is <{xml.local(root.tag)}>", filename=filename)
+    root = xml.document(data, root="NewsML", what="NewsML 1", filename=filename)
     envelope_element = child(root, "NewsEnvelope")
     priority = _formal(child(envelope_element, "Priority"))
     envelope = {
-        "sent": lenient_moment(xml.text_of(child(envelope_element, "DateAndTime")), what="sent", filename=filename),
-        "priority": whole_number(priority, most=9),
+        "sent": story.lenient_moment(xml.text_of(child(envelope_element, "DateAndTime"))),
+        "priority": story.whole_number(priority, most=9),
     }
-    yield from text_items(
+    yield from story.text_items(
         [
             (f"item {position}", partial(item_of, news_item, filename=filename, envelope=envelope))
             for position, news_item in enumerate(children(root, "NewsItem"), start=1)

@@ -14,23 +14,11 @@ from functools import partial
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
-from articles.interchange.formats import xml
+from articles.interchange.formats import story, xml
 from articles.interchange.formats.body import Body, read_body, read_text
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
-from articles.interchange.formats.nitf import StoryParts, story_parts
-from articles.interchange.formats.xmlstory import (
-    child,
-    children,
-    guarded,
-    lenient_moment,
-    make_story,
-    moment,
-    parse,
-    split_byline,
-    text_items,
-    unique_subjects,
-    whole_number,
-)
+from articles.interchange.formats.nitf import StoryParts, carried_bylines, story_parts
+from articles.interchange.formats.xml import child, children
 
 FORMAT = "newsml-g2"
 NAMESPACE = "http://iptc.org/std/nar/2006-10-01/"
@@ -194,14 +182,7 @@ def _remote_pictures(content_set: Element | None) -> list[Picture]:
 
 def _bylines(content_meta: Element | None, parts: StoryParts | None) -> tuple[list[str], list[str]]:
     """Return the names credited (from `by`, else the NITF byline, else person creators) and their titles."""
-    names: list[str] = []
-    titles: list[str] = []
-    for by in children(content_meta, "by"):
-        found, title = split_byline(xml.text_of(by))
-        names.extend(found)
-        titles.extend([title] if title else [])
-    if not names and parts is not None:
-        names, titles = parts.bylines, parts.byline_titles
+    names, titles = carried_bylines(children(content_meta, "by"), parts)
     if not names:
         for creator in children(content_meta, "creator"):
             if _code(creator.get("type")) == "person" or "/staff/" in (creator.get("uri") or ""):
@@ -247,11 +228,11 @@ def item_of(news_item: Element, *, filename: str | None, header: dict | None = N
         or provider
     )
     slugline = xml.text_of(child(content_meta, "slugline")) or None
-    story = make_story(
+    article = story.build_story(
         headline=headline or (parts.headline if parts else ""),
         dek=sub or _summary(content_meta) or (parts.dek if parts else None),
         blocks=body.blocks,
-        pictures=body.pictures,
+        lead=story.lead_picture(body.pictures),
         dateline=_located(content_meta) or (parts.dateline if parts else None),
         source=credit,
         bylines=names,
@@ -273,32 +254,28 @@ def item_of(news_item: Element, *, filename: str | None, header: dict | None = N
     extra = {
         "item_class": item_class,
         "signals": [_code(signal.get("qcode")) for signal in children(item_meta, "signal") if signal.get("qcode")],
-        "version_created": lenient_moment(
-            xml.text_of(child(item_meta, "versionCreated")), what="versionCreated", filename=filename
-        ),
-        "first_created": lenient_moment(
-            xml.text_of(child(item_meta, "firstCreated")), what="firstCreated", filename=filename
-        ),
+        "version_created": story.lenient_moment(xml.text_of(child(item_meta, "versionCreated"))),
+        "first_created": story.lenient_moment(xml.text_of(child(item_meta, "firstCreated"))),
     }
     if titles:
         extra["byline_titles"] = titles
     return IncomingItem(
         format=FORMAT,
-        story=story,
+        story=article,
         guid=(news_item.get("guid") or "").strip() or None,
-        version=whole_number(version),
+        version=story.whole_number(version),
         replaces=replaces,
         pub_status=status,  # type: ignore[arg-type]
-        embargo=moment(xml.text_of(embargoed), what="embargoed", filename=filename),
+        embargo=story.moment(xml.text_of(embargoed), what="embargoed", filename=filename),
         priority=header.get("priority"),
-        urgency=whole_number(urgency, most=9),
+        urgency=story.whole_number(urgency, most=9),
         slugline=slugline,
         credit=credit,
         provider=provider,
         language=language,
         sent_at=header.get("sent") or extra["version_created"],
         editorial_note=xml.text_of(child(item_meta, "edNote")) or None,
-        subjects=unique_subjects(_subjects(content_meta, language)),
+        subjects=story.unique_subjects(_subjects(content_meta, language)),
         pictures=tuple(body.pictures + _remote_pictures(content_set)),
         extra=extra,
     )
@@ -309,9 +286,9 @@ def _header(message: Element, filename: str | None) -> dict:
     header = child(message, "header")
     priority = xml.text_of(child(header, "priority"))
     return {
-        "sent": lenient_moment(xml.text_of(child(header, "sent")), what="sent", filename=filename),
+        "sent": story.lenient_moment(xml.text_of(child(header, "sent"))),
         "sender": xml.text_of(child(header, "sender")) or None,
-        "priority": whole_number(priority, most=9),
+        "priority": story.whole_number(priority, most=9),
     }
 
 
@@ -336,7 +313,7 @@ def _message(message: Element, filename: str | None) -> Iterator[IncomingItem]:
     """Yield the text items of a newsMessage; refuse the message when it holds none, saying why."""
     header = _header(message, filename)
     elements = [e for item_set in children(message, "itemSet") for e in item_set if isinstance(e.tag, str)]
-    yield from text_items(
+    yield from story.text_items(
         [
             (
                 f"item {position} ({element.get('guid') or xml.local(element.tag)})",
@@ -350,10 +327,10 @@ def _message(message: Element, filename: str | None) -> Iterator[IncomingItem]:
     )
 
 
-@guarded
+@story.guarded("the document")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the story items of a NewsML-G2 document."""
-    root = parse(data, filename=filename)
+    root = xml.parse(data, filename=filename)
     kind = xml.local(root.tag)
     if kind == "newsMessage":
         yield from _message(root, filename)

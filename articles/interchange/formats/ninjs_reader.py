@@ -16,7 +16,14 @@ from typing import Any
 from articles.interchange import wire
 from articles.interchange.formats.html_blocks import html_blocks
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
-from articles.interchange.formats.story import build_story, byline_names, guarded, paragraph_blocks, parse_datetime
+from articles.interchange.formats.story import (
+    build_story,
+    byline_names,
+    guarded,
+    lead_picture,
+    lenient_moment,
+    paragraph_blocks,
+)
 
 FORMAT = "ninjs"
 
@@ -41,12 +48,9 @@ def sniff(data: bytes, root: str | None) -> bool:
     return isinstance(first, dict) and ("uri" in first or "guid" in first) and bool(_ITEM_KEYS & first.keys())
 
 
+@guarded("ninjs")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the items of a ninjs document."""
-    yield from guarded(_read, data, filename, "ninjs")
-
-
-def _read(data: bytes, filename: str | None) -> Iterator[IncomingItem]:
     items = _items(_load(data))
     if not items:
         raise FormatError("a ninjs document without items", filename=filename)
@@ -114,7 +118,7 @@ def _item(item: dict, number: int, filename: str | None) -> IncomingItem:
         raise FormatError(f"item {number} ({guid}) has no headline", filename=filename)
     blocks, inline = _body(item)
     pictures = _pictures(item) + inline
-    lead = next((picture for picture in pictures if picture.caption or picture.credit), None)
+    lead = lead_picture(pictures)
     located = _text(item.get("located")) or None
     story = build_story(
         headline=headline,
@@ -131,14 +135,14 @@ def _item(item: dict, number: int, filename: str | None) -> IncomingItem:
         guid=guid,
         version=_int(item.get("version")),
         pub_status=status if status in _STATUSES else "usable",  # type: ignore[arg-type]
-        embargo=parse_datetime(item.get("embargoeduntil") or item.get("embargoed")),
+        embargo=lenient_moment(item.get("embargoeduntil") or item.get("embargoed")),
         priority=_int(item.get("priority")),
         urgency=_int(item.get("urgency")),
         slugline=_text(item.get("slugline")) or None,
         credit=_text(item.get("copyrightholder")) or _text(item.get("source")) or story.source,
         provider=_text(item.get("source")) or None,
         language=_text(item.get("language")) or None,
-        sent_at=parse_datetime(item.get("versioncreated") or item.get("firstcreated")),
+        sent_at=lenient_moment(item.get("versioncreated") or item.get("firstcreated")),
         editorial_note=_text(item.get("ednote")) or None,
         subjects=_subjects(item),
         pictures=tuple(pictures),

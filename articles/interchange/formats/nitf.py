@@ -2,7 +2,7 @@
 
 Pure: no Django. `head/docdata` gives the envelope (doc-id, dates, urgency, editorial message, keywords,
 copyright); `body.head` the headline, standfirst, bylines, distributor and dateline; `body.content` the text.
-NewsML readers reuse `story_parts` for NITF carried inside their items.
+NewsML readers reuse `story_parts` and `carried_bylines` for NITF carried inside their items.
 """
 
 from __future__ import annotations
@@ -11,21 +11,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
-from articles.interchange.formats import xml
+from articles.interchange.formats import story, xml
 from articles.interchange.formats.body import read_body
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, Subject
-from articles.interchange.formats.xmlstory import (
-    child,
-    children,
-    guarded,
-    lenient_moment,
-    make_story,
-    moment,
-    parse,
-    split_byline,
-    unique_subjects,
-    whole_number,
-)
+from articles.interchange.formats.xml import child, children
 from articles.interchange.wire import Block
 
 FORMAT = "nitf"
@@ -60,8 +49,21 @@ def _byline(element: Element) -> tuple[list[str], str | None]:
         if isinstance(inner.tag, str) and xml.local(inner.tag) != "byttl":
             own.append(xml.text_of(inner))
         own.append(inner.tail or "")
-    names, title = split_byline(" ".join("".join(own).split()))
+    names, title = story.split_byline(" ".join("".join(own).split()))
     return names, ", ".join(t for t in titles if t) or title
+
+
+def carried_bylines(bylines: list[Element], parts: StoryParts | None) -> tuple[list[str], list[str]]:
+    """Return the names and titles an envelope's byline elements give, else those of the NITF story it carries."""
+    names: list[str] = []
+    titles: list[str] = []
+    for byline in bylines:
+        found, title = story.split_byline(xml.text_of(byline))
+        names.extend(found)
+        titles.extend([title] if title else [])
+    if not names and parts is not None:
+        return parts.bylines, parts.byline_titles
+    return names, titles
 
 
 def story_parts(nitf: Element) -> StoryParts:
@@ -127,11 +129,11 @@ def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
     copyright_ = child(docdata, "doc.copyright")
     holder = _attribute(copyright_, "holder")
     credit = holder or parts.distributor or _attribute(child(head, "pubdata"), "name")
-    story = make_story(
+    article = story.build_story(
         headline=parts.headline,
         dek=parts.dek,
         blocks=parts.blocks,
-        pictures=parts.pictures,
+        lead=story.lead_picture(parts.pictures),
         dateline=parts.dateline,
         source=credit,
         bylines=parts.bylines,
@@ -143,17 +145,17 @@ def item_of(nitf: Element, *, filename: str | None) -> IncomingItem:
     du_key = child(docdata, "du-key")
     return IncomingItem(
         format=FORMAT,
-        story=story,
+        story=article,
         guid=_attribute(doc_id, "id-string"),
-        version=whole_number(_attribute(du_key, "version")),
+        version=story.whole_number(_attribute(du_key, "version")),
         pub_status=status,  # type: ignore[arg-type]
-        embargo=moment(_attribute(release, "norm"), what="date.release", filename=filename),
-        urgency=whole_number(_attribute(urgency, "ed-urg"), most=9),
+        embargo=story.moment(_attribute(release, "norm"), what="date.release", filename=filename),
+        urgency=story.whole_number(_attribute(urgency, "ed-urg"), most=9),
         credit=credit,
         provider=parts.distributor or holder,
-        sent_at=lenient_moment(_attribute(issue, "norm"), what="date.issue", filename=filename),
+        sent_at=story.lenient_moment(_attribute(issue, "norm")),
         editorial_note=_editorial_note(ed_msg),
-        subjects=unique_subjects(_subjects(docdata, head)),
+        subjects=story.unique_subjects(_subjects(docdata, head)),
         pictures=tuple(parts.pictures),
         extra={"byline_titles": parts.byline_titles} if parts.byline_titles else {},
     )
@@ -166,10 +168,7 @@ def _editorial_note(ed_msg: Element | None) -> str | None:
     return _attribute(ed_msg, "info") or xml.text_of(ed_msg) or None
 
 
-@guarded
+@story.guarded("the document")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield the one story of an NITF document."""
-    root = parse(data, filename=filename)
-    if xml.local(root.tag) != "nitf":
-        raise FormatError(f"not NITF: the root element is <{xml.local(root.tag)}>", filename=filename)
-    yield item_of(root, filename=filename)
+    yield item_of(xml.document(data, root="nitf", what="NITF", filename=filename), filename=filename)

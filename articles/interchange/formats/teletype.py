@@ -2,21 +2,33 @@
 
 Pure: no Django. A teletype file holds one or more messages, each `SOH heading STX text ETX trailer EOT`.
 The two formats differ in their heading and text conventions, which `iptc7901.py` and `anpa.py` read
-into `Part`s; this module frames the messages and joins the parts of one story into one item.
+into `Part`s; this module frames the messages (`read_messages` runs a format's part reader over them),
+builds the filing time a trailer gives, and joins the parts of one story into one item.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from articles.interchange import wire
 from articles.interchange.formats.items import FormatError, IncomingItem, Subject
 from articles.interchange.formats.story import build_story
 
-__all__ = ["Message", "Part", "Take", "framed", "is_kill", "join_parts", "messages", "read_take"]
+__all__ = [
+    "Message",
+    "Part",
+    "Take",
+    "filing_time",
+    "framed",
+    "is_kill",
+    "join_parts",
+    "messages",
+    "read_messages",
+    "read_take",
+]
 
 SOH, STX, ETX, EOT = "\x01", "\x02", "\x03", "\x04"
 # Line and transmission fill a teletype circuit may carry around and inside messages: SYN, DEL, NUL,
@@ -83,6 +95,21 @@ def framed(data: bytes) -> str | None:
         (found for found in (head.find(mark, start) for mark in (STX, ETX, EOT)) if found > 0), default=len(head)
     )
     return head[start + 1 : end]
+
+
+def filing_time(match: re.Match[str], *, month: int) -> datetime | None:
+    """Return the UTC filing time a trailer gives (its two-digit year, day, hour and minute groups), or None."""
+    try:
+        return datetime(
+            2000 + int(match.group("year")),
+            month,
+            int(match.group("day")),
+            int(match.group("hour")),
+            int(match.group("minute")),
+            tzinfo=UTC,
+        )
+    except ValueError:
+        return None
 
 
 def _decode(data: bytes) -> str:
@@ -171,6 +198,13 @@ def is_kill(tag: str, lines: list[str]) -> bool:
     if _KILL_TAG_RE.search(tag[:200]):
         return True
     return any(_KILL_TEXT_RE.match(line.strip()[:200]) for line in lines[:3] if line.strip())
+
+
+def read_messages(
+    data: bytes, part: Callable[[Message], Part], *, fmt: str, filename: str | None
+) -> Iterator[IncomingItem]:
+    """Yield the stories of a teletype file, each message read into a `Part` by the format's `part`."""
+    yield from join_parts([part(message) for message in messages(data, filename=filename)], fmt=fmt, filename=filename)
 
 
 def join_parts(parts: list[Part], *, fmt: str, filename: str | None) -> Iterator[IncomingItem]:

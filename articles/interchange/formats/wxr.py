@@ -16,7 +16,7 @@ from xml.etree.ElementTree import Element
 from articles.interchange.formats import xml
 from articles.interchange.formats.html_blocks import html_blocks
 from articles.interchange.formats.items import FormatError, IncomingItem, Picture, SectionRef, Subject
-from articles.interchange.formats.story import build_story, guarded, parse_datetime
+from articles.interchange.formats.story import build_story, guarded, lenient_moment
 
 FORMAT = "wxr"
 
@@ -38,12 +38,9 @@ def sniff(data: bytes, root: str | None) -> bool:
     return root == "rss" and _WP.encode() in data[:8192]
 
 
+@guarded("WordPress export")
 def read(data: bytes, *, filename: str | None = None) -> Iterator[IncomingItem]:
     """Yield one item a post, in the order of the export."""
-    yield from guarded(_read, data, filename, "WordPress export")
-
-
-def _read(data: bytes, filename: str | None) -> Iterator[IncomingItem]:
     root = xml.parse(data, filename=filename)
     if xml.local(root.tag) != "rss":
         raise FormatError(f"a WordPress export is an RSS document, not <{xml.local(root.tag)}>", filename=filename)
@@ -190,7 +187,7 @@ def _post(
             )
         ),
         permalink=_text(entry, "", "link") or None,
-        published_at=parse_datetime(_text(entry, _WP, "post_date_gmt")),
+        published_at=lenient_moment(_text(entry, _WP, "post_date_gmt")),
         source_published=_text(entry, _WP, "status") == "publish",
         extra={"wordpress_id": post_id, "status": _text(entry, _WP, "status")},
     )
