@@ -661,3 +661,17 @@ def test_full_form_wins_over_abbreviation_and_short_form_alone_stays():
 def test_demonyms_are_not_places():
     article = parse(story("Ghanaian and French officials met.", "Swedish prosecutors agreed."))
     assert article.places == ()
+
+
+def test_names_found_later_are_the_names_a_parse_finds_at_once():
+    from articles.interchange.wire import find_names, names_later, parse
+    from tests.conftest import REPO
+
+    text = (REPO / "fixtures" / "wire" / "000_ff7aa41f6574f300.txt").read_text(encoding="utf-8")
+    at_once = parse(text)
+    with names_later():
+        later = parse(text)
+    assert at_once.people and at_once.places
+    assert (later.people, later.places, later.organisations) == ((), (), ())
+    assert later.headline == at_once.headline and later.blocks == at_once.blocks
+    assert find_names(later) == at_once

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from articles.core.limits import HEADLINE_MAX_LENGTH
@@ -22,6 +24,8 @@ __all__ = [
     "WireError",
     "decode",
     "extract_entities",
+    "find_names",
+    "names_later",
     "parse",
     "parse_bytes",
 ]
@@ -692,7 +696,7 @@ def _parse(text: str, filename: str | None) -> WireArticle:
                 blocks[position] = Block(kind="paragraph", text=rest, line=block.line)
             break
 
-    people, places, organisations = _extract_entities(
+    people, places, organisations = extract_entities(
         headline=head.text,
         dek=dek,
         caption=lead_image.caption if lead_image else None,
@@ -1318,8 +1322,41 @@ def extract_entities(
     """Find the people (with their titles), places and organisations named in a story's text.
 
     The format readers (NITF, NewsML, teletype, ninjs, WXR) run the same pass the plain-text parser runs.
+    Inside names_later() it finds nothing.
     """
+    if not _names_wanted.get():
+        return (), (), ()
     return _extract_entities(headline=headline, dek=dek, caption=caption, blocks=list(blocks), source=source)
+
+
+# Whether parsing finds the names in a story now (the default) or leaves them for find_names().
+_names_wanted = contextvars.ContextVar("wire_names_wanted", default=True)
+
+
+@contextlib.contextmanager
+def names_later():
+    """Parse inside the block without finding people, places and organisations.
+
+    Finding them is most of a parse's work, and the incoming queue shows none of them: it reads an
+    agency's items this way and finds the names when an editor takes one (find_names).
+    """
+    token = _names_wanted.set(False)
+    try:
+        yield
+    finally:
+        _names_wanted.reset(token)
+
+
+def find_names(article: WireArticle) -> WireArticle:
+    """Return the story with the people (and their titles), places and organisations its text names."""
+    people, places, organisations = _extract_entities(
+        headline=article.headline,
+        dek=article.dek,
+        caption=article.lead_image.caption if article.lead_image else None,
+        blocks=list(article.blocks),
+        source=article.source,
+    )
+    return replace(article, people=people, places=places, organisations=organisations)
 
 
 def _clause_back(tokens: list[_Tok], end: int, limit: int = 24) -> int:
