@@ -24,3 +24,7 @@ if not settings.PRODUCTION:
 
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", serve_media))
 urlpatterns.append(path("", include("articles.urls")))
+
+# A page not found may be an address a story had on another system (a WordPress permalink) or before a
+# move: those answer 301 to the story (articles/reader/views.py).
+handler404 = "articles.reader.views.page_not_found"

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from articles.core import limits
 from articles.core.sanitize import clean_html
@@ -16,7 +18,7 @@ from articles.core.text import ascii_slug, search_url, title_key
 from articles.core.timefmt import iso_utc
 from articles.core.weburl import checked_url
 from articles.interchange import provenance
-from articles.interchange.formats.items import IncomingItem
+from articles.interchange.formats.items import IncomingItem, Picture, SectionRef
 from articles.interchange.wire import Block, WireArticle, WireError
 
 GUID_NAMESPACE = uuid.UUID("6f1c1f0e-7f0a-5b1e-9d5c-4e65777372f0")
@@ -36,6 +38,13 @@ class Source:
     topics: tuple[str, ...] = ()
     embargo: datetime | None = None
     credit: str | None = None
+    # What another system (a WordPress export) files the story under, the pictures that come with it,
+    # its old public address (kept as a redirect), and when and whether it was published there.
+    sections: tuple[SectionRef, ...] = ()
+    pictures: tuple[Picture, ...] = ()
+    permalink: str | None = None
+    published_at: datetime | None = None
+    source_published: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,9 @@ class BuildOptions:
     section_path: str = "news"
     section_names: tuple[tuple[str, str], ...] = ()
     published_at: datetime | None = None
+    # Stories their source had published load published at the source's time (a WordPress move);
+    # the others load as drafts. Without it every story loads as a draft (or at published_at).
+    keep_source_status: bool = False
     # Slugs other stories hold already (the database's, when one story is made from the queue).
     taken_slugs: frozenset[str] = frozenset()
 
@@ -56,6 +68,11 @@ def source_of_item(item: IncomingItem, *, source_id: str, filename: str) -> Sour
         topics=tuple(subject.name for subject in item.subjects),
         embargo=aware(item.embargo),
         credit=item.provider or item.credit,
+        sections=item.sections,
+        pictures=item.pictures,
+        permalink=item.permalink,
+        published_at=aware(item.published_at),
+        source_published=item.source_published,
     )
 
 
@@ -114,24 +131,51 @@ def _person(
     return slug
 
 
-def section_rows(options: BuildOptions) -> list[dict]:
-    """Return the section rows for the target path, parents first."""
+def section_rows(options: BuildOptions, sources: Sequence[Source] = ()) -> list[dict]:
+    """Return the section rows for the target path and the sources' own sections, parents first."""
     names = dict(options.section_names)
-    rows = []
-    segments = [s for s in options.section_path.strip("/").split("/") if s]
-    for depth in range(len(segments)):
-        path = "/".join(segments[: depth + 1])
-        slug = segments[depth]
-        fields = {
-            "name": names.get(path) or slug.replace("-", " ").title(),
-            "slug": slug,
-            "path": path,
-            "parent": ["/".join(segments[:depth])] if depth else None,
-            "description": "",
-            "position": 0,
-        }
-        rows.append({"model": "articles.section", "fields": fields})
-    return rows
+    for source in sources:
+        for section in source.sections:
+            names.setdefault(section.path, section.name)
+    rows: dict[str, dict] = {}
+    paths = [options.section_path, *(section.path for source in sources for section in source.sections)]
+    for wanted in paths:
+        segments = [s for s in wanted.strip("/").split("/") if s]
+        for depth in range(len(segments)):
+            path = "/".join(segments[: depth + 1])
+            slug = segments[depth]
+            fields = {
+                "name": names.get(path) or slug.replace("-", " ").title(),
+                "slug": slug,
+                "path": path,
+                "parent": ["/".join(segments[:depth])] if depth else None,
+                "description": "",
+                "position": 0,
+            }
+            rows.setdefault(path, {"model": "articles.section", "fields": fields})
+    return list(rows.values())
+
+
+def _section_of(source: Source, default_path: str) -> str:
+    """Return the path of the section a story goes in: its source's first, else the build's."""
+    if not source.sections:
+        return default_path
+    path = "/".join(s for s in source.sections[0].path.strip("/").split("/") if s)
+    for slug in path.split("/"):
+        if not re.fullmatch(r"[-a-zA-Z0-9_]+", slug) or len(slug) > limits.SECTION_SLUG_MAX_LENGTH:
+            raise _fail(source, f"the section {source.sections[0].name!r} has no usable address ({path!r})")
+    return path or default_path
+
+
+def _old_address(source: Source) -> str | None:
+    """Return the path of the story's old public address (a WordPress permalink), kept as a redirect."""
+    if not source.permalink:
+        return None
+    path = urlsplit(source.permalink).path
+    if not path or path == "/":
+        return None
+    _check_length(source, "the old address", path, limits.REDIRECT_PATH_MAX_LENGTH)
+    return path
 
 
 # The fields of each row whose values the import record digests (articles/interchange/reimport.py OWNED says why).
@@ -214,7 +258,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
     people: dict[str, dict] = {}
     tags: dict[str, str] = {}  # slug -> name; the first spelling of a tag wins
     tag_names_by_slug: dict[str, str] = {}
-    images, articles, authorships, mentions, tagged, links = [], [], [], [], [], []
+    images, articles, authorships, mentions, tagged, links, redirects = [], [], [], [], [], [], []
     used_slugs: set[str] = set(options.taken_slugs)
 
     for source in sources:
@@ -260,7 +304,39 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
             )
             images[-1]["fields"]["import_record"] = _record(images[-1]["fields"], IMAGE_OWNED, renditions=[])
 
+        for picture in source.pictures:
+            # Pictures beyond the lead (WordPress attachments) go to the library with their words;
+            # where each one lives is kept in the import record.
+            if wire.lead_image is not None and picture.caption == wire.lead_image.caption:
+                continue
+            key = "wire-" + hashlib.sha256(f"{guid}#{picture.href or picture.caption}".encode()).hexdigest()[:24]
+            _check_length(source, "a picture credit", picture.credit or "", limits.CREDIT_MAX_LENGTH)
+            fields = {
+                "key": key,
+                "file": "",
+                "alt_text": (picture.alt or "")[: limits.ALT_TEXT_MAX_LENGTH],
+                "caption": picture.caption,
+                "credit": picture.credit or "",
+                "created_at": iso_utc(options.published_at) or "2000-01-01T00:00:00Z",
+            }
+            fields["import_record"] = _record(fields, IMAGE_OWNED, renditions=[], location=picture.href or "")
+            images.append({"model": "articles.image", "fields": fields})
+
         published = options.published_at
+        if published is None and options.keep_source_status and source.source_published:
+            published = source.published_at
+        old_address = _old_address(source)
+        if old_address:
+            redirects.append(
+                {
+                    "model": "articles.articleredirect",
+                    "fields": {
+                        "old_path": old_address,
+                        "article": [guid],
+                        "created_at": iso_utc(published) or "2000-01-01T00:00:00Z",
+                    },
+                }
+            )
         story = {
             "model": "articles.article",
             "fields": {
@@ -270,7 +346,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
                 "slug": slug,
                 "dek": wire.dek or "",
                 "body": body_html(wire.blocks),
-                "primary_section": [section_path],
+                "primary_section": [_section_of(source, section_path)],
                 "lead_image": [lead_key] if lead_key else None,
                 "lead_image_caption": "",
                 "status": "published" if published else "draft",
@@ -383,7 +459,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         person_rows.append({"model": "articles.person", "fields": fields})
     tag_rows = [{"model": "taggit.tag", "fields": {"name": name, "slug": slug}} for slug, name in sorted(tags.items())]
     return [
-        *section_rows(options),
+        *section_rows(options, sources),
         *images,
         *person_rows,
         *tag_rows,
@@ -392,6 +468,7 @@ def build(sources: Iterable[Source], options: BuildOptions) -> list[dict]:
         *mentions,
         *tagged,
         *links,
+        *redirects,
     ]
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
 from articles.core.limits import year_in_range
@@ -240,6 +241,21 @@ class ArticleDetailView(DetailView):
                 structured_data.breadcrumbs(page["breadcrumbs"], request),
             ],
         }
+
+
+def page_not_found(request, exception):
+    """Answer an unknown address: 301 to the story that once lived there, if it is public; else 404.
+
+    The addresses are kept in ArticleRedirect: a story's old address after its slug, section or date
+    changed, and a story's address on the system it came from (a WordPress export's permalinks).
+    """
+    if request.method in ("GET", "HEAD"):
+        moved = (
+            ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
+        )
+        if moved and moved.article.is_public():
+            return redirect(moved.article.get_absolute_url(), permanent=True)
+    return defaults.page_not_found(request, exception)
 
 
 def truncate(text, length):

@@ -48,6 +48,12 @@ class Command(BaseCommand):
             help="Publish the stories at this time (ISO 8601 with zone); without it they load as drafts.",
         )
         parser.add_argument(
+            "--keep-source-status",
+            action="store_true",
+            help="Stories their source had published (a WordPress export's posts) load published at the "
+            "source's time; the others as drafts. For moving a site; not with --published-at.",
+        )
+        parser.add_argument(
             "--skip-invalid",
             action="store_true",
             help="Build from the good files, list the bad ones with their reasons, and exit non-zero. "
@@ -55,8 +61,21 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, sources, output, check, section, section_name, published_at, progress, skip_invalid, **options
+        self,
+        *args,
+        sources,
+        output,
+        check,
+        section,
+        section_name,
+        published_at,
+        progress,
+        skip_invalid,
+        keep_source_status,
+        **options,
     ):
+        if published_at and keep_source_status:
+            raise CommandError("--published-at and --keep-source-status say different things: give one")
         files = self._collect(sources)
         names = []
         for item in section_name:
@@ -65,7 +84,10 @@ class Command(BaseCommand):
                 raise CommandError(f"--section-name takes PATH=NAME; got {item!r}")
             names.append((path_part.strip("/"), name.strip()))
         build_options = fixture_builder.BuildOptions(
-            section_path=section, section_names=tuple(names), published_at=published_at
+            section_path=section,
+            section_names=tuple(names),
+            published_at=published_at,
+            keep_source_status=keep_source_status,
         )
         parsed, refused = [], []
         show_progress = progress if progress is not None else len(files) > 20 and sys.stderr.isatty()
