@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Authorship, Correction, Mention, Person
+from articles.models import Article, Authorship, Correction, Mention, Person, bylines, mentions
 from articles.reader import reading
 from tests.conftest import SEED_FIXTURE
 from tests.factories import make_article, make_section
@@ -168,8 +168,8 @@ def test_a_storys_parts_are_read_through_its_key_without_sorting_by_the_story():
     # Child rows were ordered by "article", which sorts by the story's own ordering: every byline,
     # mention, link and correction query joined the stories' table only to sort by a constant.
     parts = {
-        "bylines": (reading.byline_rows().filter(article__in=[1, 2]), ["articles_authorship"]),
-        "mentions": (reading.mention_rows().filter(article__in=[1, 2]), ["articles_mention"]),
+        "bylines": (bylines().queryset.filter(article__in=[1, 2]), ["articles_authorship"]),
+        "mentions": (mentions().queryset.filter(article__in=[1, 2]), ["articles_mention"]),
         "tags": (reading.tagging_rows().filter(content_object__in=[1, 2]), ["articles_taggedarticle"]),
         "links": (reading.link_rows().filter(article__in=[1, 2]), ["articles_relatedlink"]),
         "corrections": (Correction.objects.filter(article__in=[1, 2]), ["articles_correction"]),
