@@ -112,6 +112,8 @@ def test_ingest_needs_something_to_read(tmp_path):
         ingest(tmp_path / "missing")
     with pytest.raises(CommandError, match="no such folder"):
         ingest("--watch", tmp_path / "missing", "--once")
+    with pytest.raises(CommandError, match="--batch-size must be at least 1"):
+        ingest(tmp_path, "--batch-size", "0")
 
 
 def test_watch_stops_cleanly_on_ctrl_c_after_finishing_the_pass(tmp_path, monkeypatch):
