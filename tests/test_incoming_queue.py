@@ -208,3 +208,72 @@ def test_a_killed_items_page_says_so_and_offers_no_take(client, editor):
     html = client.get(item_page(entry)).content.decode()
     assert "The agency killed this story: KILL: do not use." in html
     assert reverse("admin:articles_wireitem_take", args=[entry.pk]) not in html
+
+
+# --- many arrivals at once: the same queue as one at a time ----------------------------------------
+
+
+def arrivals(*items):
+    return [incoming.arrival(item, filename=f"reuters/{n}.xml", fallback_guid="rain") for n, item in enumerate(items)]
+
+
+def a_story_its_update_a_late_copy_and_its_kill():
+    first = agency_item()
+    second = version_of(first, version=2, headline="Storm floods the coast road")
+    kill = version_of(first, version=3, pub_status="canceled", editorial_note="KILL: do not use")
+    return first, second, version_of(first, headline="A late copy of the first version"), kill
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch_size", [1, 2, 3, 500])
+def test_versions_and_a_kill_arriving_together_leave_the_queue_as_they_would_one_by_one(batch_size):
+    outcomes = incoming.ingest_all(arrivals(*a_story_its_update_a_late_copy_and_its_kill()), batch_size=batch_size)
+    assert [(o.action, o.reason) for o in outcomes] == [
+        ("queued", ""),
+        ("replaced", ""),
+        ("ignored", "version 1 is not newer than the queued version 2"),
+        ("killed", ""),
+    ]
+    entry = WireItem.objects.get()
+    assert (entry.killed, entry.version, entry.headline, entry.kill_note) == (
+        True,
+        3,
+        "Storm floods the coast road",
+        "KILL: do not use",
+    )
+    assert [(v["version"], v["filename"], v["pub_status"]) for v in entry.history] == [
+        (1, "reuters/0.xml", "usable"),
+        (2, "reuters/1.xml", "usable"),
+    ]
+    assert incoming.earlier_item(entry).story.headline == "Rain returns to the coast"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch_size", [1, 500])
+def test_a_new_guid_naming_the_one_before_it_replaces_it_in_the_same_batch(batch_size):
+    first = agency_item(version=None)
+    second = version_of(first, guid="tag:reuters.com,2026:newsml_RAIN2", replaces=first.guid, second="Roads closed.")
+    again = version_of(first, second="A copy of the first guid that arrives after its successor.")
+    outcomes = incoming.ingest_all(arrivals(first, second, again), batch_size=batch_size)
+    assert [o.action for o in outcomes] == ["queued", "replaced", "queued"]
+    assert sorted(WireItem.objects.values_list("guid", flat=True)) == [first.guid, second.guid]
+    assert WireItem.objects.get(guid=second.guid).history[0]["guid"] == first.guid
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("new_items", [1, 50])
+def test_a_batch_of_new_items_takes_one_query_to_read_and_one_to_write(django_assert_num_queries, new_items):
+    items = [agency_item(guid=f"tag:reuters.com,2026:newsml_RAIN{n}") for n in range(new_items)]
+    with django_assert_num_queries(2):
+        incoming.ingest_all(arrivals(*items))
+    assert WireItem.objects.count() == new_items
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("updates", [1, 50])
+def test_a_batch_of_updates_takes_one_query_to_read_and_one_to_write(django_assert_num_queries, updates):
+    items = [agency_item(guid=f"tag:reuters.com,2026:newsml_RAIN{n}") for n in range(updates)]
+    incoming.ingest_all(arrivals(*items))
+    with django_assert_num_queries(2):
+        incoming.ingest_all(arrivals(*(version_of(item, version=2, headline="Storm floods") for item in items)))
+    assert set(WireItem.objects.values_list("version", "headline")) == {(2, "Storm floods")}

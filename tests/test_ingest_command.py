@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DataError
 
-from articles.interchange import formats
+from articles.interchange import formats, incoming
 from articles.models import WireItem
 from tests.wire_items import write_copy
 
@@ -111,6 +112,8 @@ def test_ingest_needs_something_to_read(tmp_path):
         ingest(tmp_path / "missing")
     with pytest.raises(CommandError, match="no such folder"):
         ingest("--watch", tmp_path / "missing", "--once")
+    with pytest.raises(CommandError, match="--batch-size must be at least 1"):
+        ingest(tmp_path, "--batch-size", "0")
 
 
 def test_watch_stops_cleanly_on_ctrl_c_after_finishing_the_pass(tmp_path, monkeypatch):
@@ -151,3 +154,72 @@ def test_the_reuters_kill_notice_marks_the_queued_story_killed_and_the_first_ver
     assert (entry.killed, entry.version) == (True, 1542761538)
     out, _ = ingest(first)
     assert "1 ignored" in out and "version 978556838 is not newer than the queued version 1542761538" in out
+
+
+def test_two_versions_of_one_story_in_one_run_leave_one_entry_with_the_first_in_its_history(tmp_path):
+    write_copy(tmp_path / "in" / "1-monday", "rain.txt")
+    write_copy(tmp_path / "in" / "2-tuesday", "rain.txt", second="The storm moved south.")
+    out, _ = ingest(tmp_path / "in")
+    assert f"{tmp_path / 'in' / '1-monday' / 'rain.txt'}: text: 1 queued, 0 replaced" in out
+    assert f"{tmp_path / 'in' / '2-tuesday' / 'rain.txt'}: text: 0 queued, 1 replaced" in out
+    entry = WireItem.objects.get()
+    assert entry.filename == str(tmp_path / "in" / "2-tuesday" / "rain.txt")
+    assert [v["filename"] for v in entry.history] == [str(tmp_path / "in" / "1-monday" / "rain.txt")]
+
+
+@pytest.mark.parametrize("batch_size", ["1", "2", "500"])
+def test_batches_of_any_size_report_and_queue_the_same(tmp_path, batch_size):
+    write_copy(tmp_path / "in" / "1", "rain.txt")
+    write_copy(tmp_path / "in" / "2", "quake.txt", headline="Quake shakes Izmir")
+    write_copy(tmp_path / "in" / "3", "rain.txt", second="The storm moved south.")
+    write_copy(tmp_path / "in" / "4", "rain.txt", second="The storm moved south.")
+    out, _ = ingest(tmp_path / "in", "--batch-size", batch_size)
+    assert out.splitlines() == [
+        f"{tmp_path / 'in' / '1' / 'rain.txt'}: text: 1 queued, 0 replaced, 0 ignored, 0 killed",
+        f"{tmp_path / 'in' / '2' / 'quake.txt'}: text: 1 queued, 0 replaced, 0 ignored, 0 killed",
+        f"{tmp_path / 'in' / '3' / 'rain.txt'}: text: 0 queued, 1 replaced, 0 ignored, 0 killed",
+        f"{tmp_path / 'in' / '4' / 'rain.txt'}: text: 0 queued, 0 replaced, 1 ignored, 0 killed",
+        "  ignored rain: the same copy is queued already",
+    ]
+    assert sorted((guid, len(history)) for guid, history in WireItem.objects.values_list("guid", "history")) == [
+        ("quake", 0),
+        ("rain", 1),
+    ]
+
+
+@pytest.mark.parametrize("files", [2, 30])
+def test_a_run_of_new_files_writes_them_in_a_number_of_queries_that_does_not_grow(
+    tmp_path, django_assert_num_queries, files
+):
+    for n in range(files):
+        write_copy(tmp_path, f"story-{n:02d}.txt", headline=f"Story number {n}")
+    with django_assert_num_queries(6):  # savepoints for the run and the batch, one read, one write
+        ingest(tmp_path)
+    assert WireItem.objects.count() == files
+
+
+def test_a_file_the_database_refuses_is_skipped_and_the_rest_of_its_batch_queued(tmp_path, monkeypatch):
+    write_copy(tmp_path, "a-good.txt")
+    write_copy(tmp_path, "b-refused.txt", headline="A headline the database refuses")
+    write_copy(tmp_path, "c-good.txt", headline="Quake shakes Izmir")
+    write_everything = incoming.ingest_all
+
+    def refusing(arrivals, **options):
+        if any(one.item.story.headline.startswith("A headline the database") for one in arrivals):
+            raise DataError("invalid byte sequence")
+        return write_everything(arrivals, **options)
+
+    monkeypatch.setattr(incoming, "ingest_all", refusing)
+    with pytest.raises(CommandError, match=f"1 file\\(s\\) skipped as invalid: {tmp_path / 'b-refused.txt'}$"):
+        ingest(tmp_path, "--skip-invalid")
+    assert [guid for guid, *_ in queue_rows()] == ["a-good", "c-good"]
+    with pytest.raises(CommandError, match="b-refused.txt: invalid byte sequence. Nothing was queued"):
+        ingest(tmp_path / "b-refused.txt", tmp_path / "a-good.txt")
+
+
+def test_the_reuters_story_and_its_kill_in_one_run_leave_it_killed():
+    first, kill = reuters_versions()
+    out, _ = ingest(first, kill)
+    assert "1 queued" in out and "1 killed" in out
+    entry = WireItem.objects.get()
+    assert (entry.killed, entry.version, len(entry.history)) == (True, 1542761538, 1)

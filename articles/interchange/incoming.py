@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import reversion
 from django.core import serializers
 from django.db import transaction
+from django.db.models import Q
 from taggit.models import Tag
 
 from articles.core import limits, natural_keys
@@ -30,6 +31,26 @@ Status = WireItem.PubStatus
 TAKE_SECTION = "news"
 SMALL_NUMBER = 32767  # the largest priority or urgency the queue's columns hold
 BIG_NUMBER = 2**63 - 1  # the largest version number they hold (Reuters numbers versions in the billions)
+# Arrivals written together: one query reads what a batch may touch, a few bulk queries write it.
+BATCH_SIZE = 500
+# What an arrival may change on a queued entry.
+UPDATED_FIELDS = [
+    "guid",
+    "item",
+    "filename",
+    "history",
+    "format",
+    "version",
+    "received_at",
+    "sent_at",
+    "priority",
+    "urgency",
+    "slugline",
+    "headline",
+    "embargo",
+    "pub_status",
+    "kill_note",
+]
 
 
 class IngestError(ValueError):
@@ -47,6 +68,7 @@ class Outcome:
     action: str
     entry: WireItem | None
     reason: str = ""
+    guid: str = ""  # the entry's guid when the arrival was decided, as the report names it
 
 
 def source_of(item: IncomingItem) -> str:
@@ -54,29 +76,91 @@ def source_of(item: IncomingItem) -> str:
     return (item.provider or item.credit or "")[: WireItem._meta.get_field("source").max_length]
 
 
+@dataclass(frozen=True)
+class Arrival:
+    """One item checked to fit the queue and keyed as the queue keys it, waiting to be queued."""
+
+    item: IncomingItem
+    source: str
+    guid: str
+    filename: str
+    data: dict
+
+
+def arrival(item: IncomingItem, *, filename: str, fallback_guid: str) -> Arrival:
+    """Return an item ready to queue; raise IngestError if it cannot fit. fallback_guid names copy with no guid."""
+    guid = item.guid or fallback_guid
+    _check_fits(guid, item)
+    return Arrival(item=item, source=source_of(item), guid=guid, filename=filename, data=item_json.to_data(item))
+
+
 def ingest(item: IncomingItem, *, filename: str, fallback_guid: str) -> Outcome:
     """Put one arrival into the queue; fallback_guid names copy that carries no guid (its file's stem)."""
-    source, guid = source_of(item), item.guid or fallback_guid
-    _check_fits(guid, item)
-    data = item_json.to_data(item)
-    queued = WireItem.objects.select_for_update().filter(source=source, guid=guid).first()
-    if queued is None and item.replaces:
-        queued = WireItem.objects.select_for_update().filter(source=source, guid=item.replaces).first()
-    if queued is None:
-        entry = WireItem(source=source, guid=guid, item=data, filename=filename)
+    return ingest_all([arrival(item, filename=filename, fallback_guid=fallback_guid)])[0]
+
+
+def ingest_all(arrivals: list[Arrival], *, batch_size: int = BATCH_SIZE) -> list[Outcome]:
+    """Put arrivals into the queue in their order; return what each did.
+
+    Each batch reads the entries it may touch in one query, decides in memory in arrival order (so a
+    second version or a kill behind its story in the same batch acts on it as if it came alone), then
+    writes the changed entries and the new ones in a few bulk queries.
+    """
+    outcomes = []
+    for start in range(0, len(arrivals), batch_size):
+        outcomes += _ingest_batch(arrivals[start : start + batch_size])
+    return outcomes
+
+
+def _ingest_batch(arrivals: list[Arrival]) -> list[Outcome]:
+    queued = _queued_for(arrivals)
+    new, changed, outcomes = {}, {}, []
+    for one in arrivals:
+        outcome = _arrive(one, queued)
+        outcomes.append(outcome)
+        if outcome.action != "ignored":
+            # Keyed by identity: an entry changed twice in a batch is written once, as it ends up.
+            (new if outcome.entry.pk is None else changed)[id(outcome.entry)] = outcome.entry
+    # Changed entries first: one may give up the guid a new entry takes.
+    WireItem.objects.bulk_update(changed.values(), UPDATED_FIELDS)
+    WireItem.objects.bulk_create(new.values())
+    return outcomes
+
+
+def _queued_for(arrivals: list[Arrival]) -> dict[tuple[str, str], WireItem]:
+    """Return, locked and keyed by (source, guid), the queued entries the arrivals name or replace."""
+    guids = {}
+    for one in arrivals:
+        guids.setdefault(one.source, set()).update(filter(None, (one.guid, one.item.replaces)))
+    wanted = Q()
+    for source, names in guids.items():
+        wanted |= Q(source=source, guid__in=sorted(names))
+    entries = WireItem.objects.select_for_update().filter(wanted).order_by("pk")
+    return {(entry.source, entry.guid): entry for entry in entries}
+
+
+def _arrive(one: Arrival, queued: dict[tuple[str, str], WireItem]) -> Outcome:
+    """Apply one arrival to the queue held in memory, as ingest's rules say; return what it did."""
+    item = one.item
+    entry = queued.get((one.source, one.guid))
+    if entry is None and item.replaces:
+        entry = queued.get((one.source, item.replaces))
+    if entry is None:
+        entry = WireItem(source=one.source, guid=one.guid, item=one.data, filename=one.filename)
         _fill(entry, item)
-        entry.save()
-        return Outcome("killed" if entry.killed else "queued", entry)
+        queued[one.source, one.guid] = entry
+        return Outcome("killed" if entry.killed else "queued", entry, guid=one.guid)
     if item.pub_status == Status.CANCELED:
-        return _kill(queued, item, filename)
-    refusal = _not_newer(queued, item, data)
+        return _kill(entry, item, one.filename)
+    refusal = _not_newer(entry, item, one.data)
     if refusal:
-        return Outcome("ignored", queued, refusal)
-    queued.history = [*queued.history, _snapshot(queued)]
-    queued.guid, queued.item, queued.filename = guid, data, filename
-    _fill(queued, item)
-    queued.save()
-    return Outcome("replaced", queued)
+        return Outcome("ignored", entry, refusal, guid=entry.guid)
+    entry.history = [*entry.history, _snapshot(entry)]
+    del queued[one.source, entry.guid]
+    entry.guid, entry.item, entry.filename = one.guid, one.data, one.filename
+    queued[one.source, one.guid] = entry
+    _fill(entry, item)
+    return Outcome("replaced", entry, guid=one.guid)
 
 
 def _check_fits(guid: str, item: IncomingItem) -> None:
@@ -105,7 +189,7 @@ def _fill(entry: WireItem, item: IncomingItem) -> None:
 def _kill(queued: WireItem, item: IncomingItem, filename: str) -> Outcome:
     """Mark a queued item killed; its copy, and any story taken from it, stay as they are."""
     if queued.killed:
-        return Outcome("ignored", queued, "the item is killed already")
+        return Outcome("ignored", queued, "the item is killed already", guid=queued.guid)
     queued.history = [*queued.history, _snapshot(queued)]
     queued.pub_status = Status.CANCELED
     queued.kill_note = _kill_note(item)
@@ -113,8 +197,7 @@ def _kill(queued: WireItem, item: IncomingItem, filename: str) -> Outcome:
     queued.received_at = now_ms()
     if _version(item) is not None:
         queued.version = _version(item)
-    queued.save()
-    return Outcome("killed", queued)
+    return Outcome("killed", queued, guid=queued.guid)
 
 
 def _kill_note(item: IncomingItem) -> str:

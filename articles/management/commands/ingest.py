@@ -1,8 +1,8 @@
 """Put agencies' files into the desk's incoming queue, once or by watching a folder."""
 
-import contextlib
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -42,29 +42,42 @@ class Command(BaseCommand):
         )
         parser.add_argument("--interval", type=float, default=10.0, help="Seconds between polls (default 10).")
         parser.add_argument("--once", action="store_true", help="With --watch: poll once, then stop.")
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=incoming.BATCH_SIZE,
+            help=f"Items written to the queue together (default {incoming.BATCH_SIZE}).",
+        )
 
-    def handle(self, *args, paths, skip_invalid, watch, interval, once, **options):
+    def handle(self, *args, paths, skip_invalid, watch, interval, once, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be at least 1")
+        self.batch_size = batch_size
         if watch and paths:
             raise CommandError("give either PATHs or --watch DIR, not both")
         if watch:
             return self.watch(Path(watch), interval=interval, once=once)
         if not paths:
             raise CommandError("name the files or folders to ingest, or a folder to --watch")
-        self.ingest_paths([Path(p) for p in paths], skip_invalid=skip_invalid)
+        self.ingest_paths([Path(p) for p in paths], skip_invalid=skip_invalid, batch_size=batch_size)
 
-    def ingest_paths(self, paths, *, skip_invalid):
-        """Ingest every file in one transaction; report after it commits, so nothing is reported that was not kept."""
-        lines, refused = [], []
+    def ingest_paths(self, paths, *, skip_invalid, batch_size):
+        """Ingest every file in one transaction; report after it commits, so nothing is reported that was not kept.
+
+        Files are read one at a time and their items written in batches, so memory holds a batch, not the run.
+        """
+        lines, refused, pending, waiting = [], [], [], 0
         with transaction.atomic():
             for path in files_under(paths):
-                try:
-                    # A savepoint a file, to roll back only that file, where bad files are skipped.
-                    with transaction.atomic() if skip_invalid else contextlib.nullcontext():
-                        lines += report(path, ingest_file(path))
-                except Refused as exc:
-                    if not skip_invalid:
-                        raise CommandError(f"{exc}. Nothing was queued; the queue is as it was.") from exc
-                    refused.append((path, str(exc)))
+                read = read_file(path)
+                if read.refused and not skip_invalid:
+                    raise nothing_queued(read.refused) from read.refused
+                pending.append(read)
+                waiting += len(read.arrivals)
+                if waiting >= batch_size:
+                    self.sort_out(write_files(pending, batch_size=batch_size), lines, refused, skip_invalid)
+                    pending, waiting = [], 0
+            self.sort_out(write_files(pending, batch_size=batch_size), lines, refused, skip_invalid)
         for line in lines:
             self.stdout.write(line)
         for _path, reason in refused:
@@ -72,6 +85,16 @@ class Command(BaseCommand):
         if refused:
             names = ", ".join(str(path) for path, _reason in refused)
             raise CommandError(f"{len(refused)} file(s) skipped as invalid: {names}")
+
+    def sort_out(self, results, lines, refused, skip_invalid):
+        """Add each written file's report lines to lines, and each refused one to refused (or stop the run)."""
+        for path, result in results:
+            if not isinstance(result, Refused):
+                lines += result
+            elif skip_invalid:
+                refused.append((path, str(result)))
+            else:
+                raise nothing_queued(result) from result
 
     def watch(self, folder, *, interval, once):
         """Ingest each file that arrives in folder, one transaction a file, until Ctrl-C (or one pass with once)."""
@@ -95,14 +118,16 @@ class Command(BaseCommand):
         """
         try:
             with transaction.atomic():
-                lines = report(path, ingest_file(path))
+                [(_path, result)] = write_files([read_file(path)], batch_size=self.batch_size)
+                if isinstance(result, Refused):
+                    raise result
         except Refused as exc:
             moved = move_into(folder / FAILED, path)
             write_atomically(moved.with_name(moved.name + ".error.txt"), f"{exc}\n")
             self.stderr.write(f"Failed {exc} (moved to {moved})")
             return
         moved = move_into(folder / DONE, path)
-        for line in lines:
+        for line in result:
             self.stdout.write(line)
 
 
@@ -130,36 +155,67 @@ def _hidden(path, root):
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def ingest_file(path):
-    """Queue the items of one file, one at a time; return how many were queued, replaced, ignored, killed.
+@dataclass
+class ReadFile:
+    """A file's items, read and checked to fit the queue but not yet queued; or why it was refused."""
 
-    Raise Refused, naming the file, for a file no reader takes or an item the queue cannot hold.
-    """
-    tally, notes = Counter(), []
+    path: Path
+    format: str = ""
+    arrivals: list = field(default_factory=list)
+    refused: Refused | None = None
+
+
+def read_file(path):
+    """Read one file's items for the queue; refuse a file no reader takes or with an item the queue cannot hold."""
+    read = ReadFile(path)
     try:
         data = path.read_bytes()
-        fmt = formats.detect(data, filename=str(path))
+        read.format = formats.detect(data, filename=str(path))
         for number, item in enumerate(formats.read(data, filename=str(path)), start=1):
-            outcome = incoming.ingest(
-                item, filename=str(path), fallback_guid=fixture_builder.fallback_id(path.stem, number)
-            )
-            tally[outcome.action] += 1
-            if outcome.reason:
-                notes.append(f"  ignored {outcome.entry.guid}: {outcome.reason}")
+            fallback_guid = fixture_builder.fallback_id(path.stem, number)
+            read.arrivals.append(incoming.arrival(item, filename=str(path), fallback_guid=fallback_guid))
     except OSError as exc:
-        raise Refused(f"{path}: cannot be read: {exc.strerror}") from exc
+        read.refused = Refused(f"{path}: cannot be read: {exc.strerror}")
     except wire.WireError as exc:
-        raise Refused(str(exc) if exc.filename else f"{path}: {exc}") from exc
-    except (incoming.IngestError, ValidationError, DatabaseError) as exc:
-        raise Refused(f"{path}: {exc}") from exc
-    return fmt, tally, notes
+        read.refused = Refused(str(exc) if exc.filename else f"{path}: {exc}")
+    except incoming.IngestError as exc:
+        read.refused = Refused(f"{path}: {exc}")
+    if read.refused:
+        read.arrivals = []
+    return read
 
 
-def report(path, result):
+def write_files(files, *, batch_size):
+    """Queue the items of files read, in order; yield each file's path with its report lines, or why it was refused.
+
+    The files go in together, in a savepoint. Should the database refuse them, they go in again one at a time,
+    so that only the file at fault is refused and the others are queued as they would be alone.
+    """
+    try:
+        with transaction.atomic():
+            arrivals = [one for read in files for one in read.arrivals]
+            outcomes = iter(incoming.ingest_all(arrivals, batch_size=batch_size))
+    except (ValidationError, DatabaseError) as exc:
+        if len(files) > 1:
+            for read in files:
+                yield from write_files([read], batch_size=batch_size)
+            return
+        files[0].refused, outcomes = Refused(f"{files[0].path}: {exc}"), iter(())
+    for read in files:
+        yield read.path, read.refused or report(read, [next(outcomes) for _ in read.arrivals])
+
+
+def nothing_queued(refused):
+    """Return the error that ends a run without --skip-invalid at its first bad file."""
+    return CommandError(f"{refused}. Nothing was queued; the queue is as it was.")
+
+
+def report(read, outcomes):
     """Return the lines that tell the operator what one file did to the queue."""
-    fmt, tally, notes = result
+    tally = Counter(outcome.action for outcome in outcomes)
     counts = ", ".join(f"{tally[action]} {action}" for action in ACTIONS)
-    return [f"{path}: {fmt}: {counts}", *notes]
+    notes = [f"  ignored {outcome.guid}: {outcome.reason}" for outcome in outcomes if outcome.reason]
+    return [f"{read.path}: {read.format}: {counts}", *notes]
 
 
 def move_into(folder, path):
