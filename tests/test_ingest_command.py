@@ -223,3 +223,19 @@ def test_the_reuters_story_and_its_kill_in_one_run_leave_it_killed():
     assert "1 queued" in out and "1 killed" in out
     entry = WireItem.objects.get()
     assert (entry.killed, entry.version, len(entry.history)) == (True, 1542761538, 1)
+
+
+def test_the_queue_reads_no_names_and_the_taken_story_finds_them(tmp_path, client, editor):
+    from django.urls import reverse
+
+    from articles.models import Article, WireItem
+    from tests.conftest import REPO
+
+    copy = tmp_path / "cairo.txt"
+    copy.write_bytes((REPO / "fixtures" / "wire" / "000_ff7aa41f6574f300.txt").read_bytes())
+    call_command("ingest", str(copy), stdout=io.StringIO())
+    entry = WireItem.objects.get()
+    assert entry.item["story"]["people"] == [] and entry.item["story"]["places"] == []
+    client.post(reverse("admin:articles_wireitem_take", args=[entry.pk]))
+    story = Article.objects.get()
+    assert story.mentions.count() > 0 and story.tags.count() > 0

@@ -11,7 +11,7 @@ would, so a story taken from the queue and one loaded from the same copy are mad
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import reversion
 from django.core import serializers
@@ -23,7 +23,7 @@ from articles.core import limits, natural_keys
 from articles.core.text import ascii_slug
 from articles.interchange import fixture_builder, item_json, reimport
 from articles.interchange.formats.items import IncomingItem
-from articles.interchange.wire import WireError
+from articles.interchange.wire import WireError, find_names
 from articles.models import Article, Section, WireItem, now_ms
 
 Status = WireItem.PubStatus
@@ -281,6 +281,9 @@ def take(*, entry: WireItem, user) -> Article:
 
 def _make_story(entry: WireItem, item: IncomingItem) -> Article:
     """Build the story's fixture rows from the item and load them as loaddata would."""
+    # Items are queued without the people, places and organisations their text names (ingest reads
+    # them with wire.names_later()): the story finds them now.
+    item = replace(item, story=find_names(item.story))
     source = fixture_builder.source_of_item(item, source_id=entry.guid, filename=entry.filename or entry.guid)
     try:
         limits.check_moment(source.embargo)

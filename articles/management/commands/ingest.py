@@ -171,9 +171,11 @@ def read_file(path):
     try:
         data = path.read_bytes()
         read.format = formats.detect(data, filename=str(path))
-        for number, item in enumerate(formats.read(data, filename=str(path)), start=1):
-            fallback_guid = fixture_builder.fallback_id(path.stem, number)
-            read.arrivals.append(incoming.arrival(item, filename=str(path), fallback_guid=fallback_guid))
+        # The queue shows no names: they are found when an editor takes the item (incoming.take).
+        with wire.names_later():
+            for number, item in enumerate(formats.read(data, filename=str(path)), start=1):
+                fallback_guid = fixture_builder.fallback_id(path.stem, number)
+                read.arrivals.append(incoming.arrival(item, filename=str(path), fallback_guid=fallback_guid))
     except OSError as exc:
         read.refused = Refused(f"{path}: cannot be read: {exc.strerror}")
     except wire.WireError as exc:
