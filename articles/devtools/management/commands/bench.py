@@ -60,8 +60,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ingest-items",
             type=int,
-            default=2000,
-            help="Wire items for the ingest figures (default 2,000; 0 skips them). Nothing ingested is kept.",
+            default=10000,
+            help="Wire items for the ingest figures (default 10,000; 0 skips them). Nothing ingested is kept.",
         )
         parser.add_argument(
             "--wire-files",
