@@ -44,8 +44,8 @@ bench: $(VENV)/.installed
 	@command -v wrk >/dev/null || echo "wrk not found (apt-get install wrk); using the Python load client"
 	$(PY) manage.py collectstatic --noinput -v 0
 	rm -f $(BENCH_RESULTS)/sqlite.json $(BENCH_RESULTS)/scale.json
-	test -f $(BENCH_DB) || (DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py migrate -v 0 && \
-		DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py generate_demo --articles $(BENCH_ARTICLES))
+	DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py migrate -v 0
+	DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py generate_demo --articles $(BENCH_ARTICLES) --unless-present
 	DATABASE_URL=sqlite:///$(BENCH_DB) REDIS_URL= $(PY) manage.py bench --save $(BENCH_RESULTS)/sqlite.json
 	@case "$(DATABASE_URL)" in postgres*) \
 		$(PY) manage.py migrate -v 0 && \
