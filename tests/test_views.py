@@ -330,6 +330,18 @@ def test_search_results_page_through_public_stories_only_in_rank_order(client):
     assert len(shown) == 25
 
 
+def test_a_word_in_every_story_ranks_only_the_newest_candidates(client, monkeypatch):
+    from articles.reader import search
+
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    now = timezone.now()
+    for n in range(5):
+        make_article(headline=f"Harbour note {n}", published_at=now - timedelta(hours=5 - n))
+    html = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "3 stories found" in html
+    assert {int(n) for n in re.findall(r"note (\d+)", html)} == {2, 3, 4}
+
+
 def test_search_index_follows_edits_and_deletions(client):
     article = make_article(headline="Original words")
     article.headline = "Replacement words"

@@ -12,15 +12,15 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from articles.core import limits
-from articles.reader.search import POSTGRES_VECTOR, words
+from articles.reader.search import POSTGRES_DOCUMENT, words
 
 
 def _text_matches(word):
     """Return the ids of stories whose headline, standfirst or body has a word beginning with word."""
     if connection.vendor == "postgresql":
-        # Same expression as the GIN index of migration 0002, so the index answers it.
+        # The stored search document of migration 0014, which its GIN index answers.
         return RawSQL(
-            f"SELECT id FROM articles_article WHERE {POSTGRES_VECTOR} @@ to_tsquery('english', %s)",
+            f"SELECT id FROM articles_article WHERE {POSTGRES_DOCUMENT} @@ to_tsquery('english', %s)",
             [f"{word}:*"],
         )
     return RawSQL("SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [f'"{word}"*'])

@@ -13,13 +13,9 @@ MAX_RESULTS = 200  # ten pages of results
 # the newest matches (FTS5 walks them in rowid order and stops), which is also what readers want.
 CANDIDATES = 2000
 _WORD = re.compile(r"\w+", re.UNICODE)
-# The same expression as the GIN index in migration 0002 (migrations stay frozen, so it is repeated):
-# PostgreSQL uses the index only for a query on exactly this expression.
-POSTGRES_VECTOR = (
-    "(setweight(to_tsvector('english', coalesce(headline, '')), 'A') || "
-    "setweight(to_tsvector('english', coalesce(dek, '')), 'B') || "
-    "setweight(to_tsvector('english', coalesce(body, '')), 'C'))"
-)
+# PostgreSQL keeps each story's weighted search document (headline A, standfirst B, body C) in a
+# stored, generated column with a GIN index of its own (migration 0014).
+POSTGRES_DOCUMENT = "search_document"
 
 
 def words(query):
@@ -35,10 +31,12 @@ def search(queryset, query):
     if connection.vendor == "postgresql":
         text = " ".join(terms)
         # A boolean expression filters as the WHERE condition itself, the form the GIN index answers.
-        matches = RawSQL(f"{POSTGRES_VECTOR} @@ plainto_tsquery('english', %s)", [text], output_field=BooleanField())
+        matches = RawSQL(f"{POSTGRES_DOCUMENT} @@ plainto_tsquery('english', %s)", [text], output_field=BooleanField())
+        # As on SQLite, the newest CANDIDATES matches are ranked, not every story naming a common word.
+        newest = queryset.filter(matches).order_by("-published_at", "-pk").values("pk")[:CANDIDATES]
         return (
-            queryset.annotate(rank=RawSQL(f"ts_rank({POSTGRES_VECTOR}, plainto_tsquery('english', %s))", [text]))
-            .filter(matches)
+            queryset.filter(pk__in=newest)
+            .annotate(rank=RawSQL(f"ts_rank({POSTGRES_DOCUMENT}, plainto_tsquery('english', %s))", [text]))
             .order_by("-rank", "-published_at")
         )
     # FTS5: each word as a quoted string (no operators from readers), the last one as a prefix.
