@@ -38,6 +38,11 @@ def story_cards(articles, level=2, query=""):
         return mark_safe("".join(template.render({"article": a, "level": level, "query": query}) for a in articles))  # noqa: S308 - escaped by the template
     prefix = f"newsroom:card:{content_version()}:{get_current_timezone_name()}:{get_language()}:{level}:"
     keys = [prefix + fingerprint(article) for article in articles]
+    # The whole list is kept too, so a page of 60 cards seen before is one read, not 60.
+    whole = prefix + "list:" + hashlib.blake2b("".join(keys).encode(), digest_size=16).hexdigest()
+    shown = versioned.get(whole)
+    if shown is not None:
+        return shown
     kept = versioned.get_many(keys)
     missing = {}
     html = []
@@ -46,6 +51,9 @@ def story_cards(articles, level=2, query=""):
         if card is None:
             card = missing[key] = template.render({"article": article, "level": level, "query": ""})
         html.append(card)
+    seconds = settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600)
     if missing:
-        versioned.set_many(missing, settings.NEWSROOM.get("PAGE_CACHE_SECONDS", 600))
-    return mark_safe("".join(html))  # noqa: S308 - escaped by the template
+        versioned.set_many(missing, seconds)
+    shown = mark_safe("".join(html))  # noqa: S308 - escaped by the template
+    versioned.set(whole, shown, seconds)
+    return shown

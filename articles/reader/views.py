@@ -124,15 +124,17 @@ def can_preview(user):
 class ArticleDetailView(DetailView):
     """A public story; for staff, also a draft or scheduled story at its would-be address, as a preview.
 
-    The story and its meta tags are drawn from their templates (includes/story.html, article_meta.html).
-    For readers they are drawn once per version of the story, scheme and host, and kept in the story's
-    cache entry (reading.public_story_page), which is checked against the story's row on every request.
+    The story and its meta tags are drawn from their templates (includes/story.html, article_meta.html)
+    into the page (article_detail.html). For readers the page is drawn once per version of the story,
+    language, scheme and host, and kept in the story's cache entry (reading.public_story_page), which is
+    checked against the story's row on every request.
     """
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
     cache_query_parameters = ()
     story_templates = {"meta": "articles/includes/article_meta.html", "story": "articles/includes/story.html"}
+    entry_shape = "page-1"
 
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
@@ -144,13 +146,14 @@ class ArticleDetailView(DetailView):
         if request.COOKIES.get(settings.SESSION_COOKIE_NAME):
             return self.get_with_session(request)
         # A reader: nothing but public stories, and no session to look up.
-        origin = f"{request.scheme}://{request.get_host()}"
-        page = reading.public_story_page(self.kwargs["slug"], variant=origin, build=self.reader_page)
+        # The entry's shape is named in its key: a deploy that changes it never reads an older one.
+        variant = f"{self.entry_shape}:{request.scheme}://{request.get_host()}"
+        page = reading.public_story_page(self.kwargs["slug"], variant=variant, build=self.reader_page)
         if page is None:
             return self.moved(request)
         if request.path != page["path"]:
             return redirect(page["path"], permanent=True)
-        return self.render_to_response({**page["context"], "view": self})
+        return HttpResponse(page["html"])
 
     def get_with_session(self, request):
         try:
@@ -184,13 +187,16 @@ class ArticleDetailView(DetailView):
         raise Http404("No such story")
 
     def reader_page(self, story, page):
-        """Return what a reader's request for this story renders: its templates drawn once, to be kept."""
+        """Return what a reader's request for this story gets, drawn once to be kept: its address and page.
+
+        A reader's page of a story is the same for every reader of one scheme, host and language until
+        the story or the content version moves on, which is what its cache entry is keyed by.
+        """
         self.object = story
         self.path = story.get_absolute_url()
-        context = {"article": story, "object": story, **self.story_context(page)}
-        story_html = self.story_html(context)
-        kept = {key: context[key] for key in ("page_title", "description", "preview", "nav_sections")}
-        return {"path": self.path, "context": {**kept, "story_html": story_html}}
+        context = {"article": story, "object": story, "view": self, **self.story_context(page)}
+        context["story_html"] = self.story_html(context)
+        return {"path": self.path, "html": render_to_string(self.template_name, context, request=self.request)}
 
     def story_html(self, context):
         return {
