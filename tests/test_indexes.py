@@ -106,7 +106,9 @@ def test_postgresql_search_uses_the_full_text_index():
     make_article(headline="Harbour reopens")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE articles_article")
-    text = search(Article.objects.published(), "harbour").explain()
+    # As for the other hot queries: whether the index can serve the search at all, whatever the planner
+    # prefers on a small test table.
+    text = plan(search(Article.objects.published(), "harbour"))
     assert "articles_article_search_document" in text, text
 
 
@@ -116,7 +118,7 @@ def test_sqlite_search_triggers_survive_every_migration():
     from django.db import connection
 
     if connection.vendor != "sqlite":
-        pytest.skip("the triggers are SQLite's; PostgreSQL searches through its GIN expression index")
+        pytest.skip("the triggers are SQLite's; PostgreSQL searches its stored search document")
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'articles_article'")
         triggers = sorted(row[0] for row in cursor.fetchall())

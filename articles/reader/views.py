@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.views import defaults
 from django.views.generic import DetailView, ListView, TemplateView
 
-from articles.core.limits import year_in_range
+from articles.core.limits import REDIRECT_PATH_MAX_LENGTH, year_in_range
 from articles.core.urlcache import fast_reverse
 from articles.models import (
     Article,
@@ -255,7 +255,9 @@ def page_not_found(request, exception):
     The addresses are kept in ArticleRedirect: a story's old address after its slug, section or date
     changed, and a story's address on the system it came from (a WordPress export's permalinks).
     """
-    if request.method in ("GET", "HEAD"):
+    # An address no redirect can hold (a NUL, which PostgreSQL refuses in text, or too long) is simply not found.
+    storable = "\x00" not in request.path and len(request.path) <= REDIRECT_PATH_MAX_LENGTH
+    if request.method in ("GET", "HEAD") and storable:
         moved = (
             ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
         )
