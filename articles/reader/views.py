@@ -179,12 +179,10 @@ class ArticleDetailView(DetailView):
 
     def moved(self, request):
         """Send a reader to where a story moved, if it did and is public; otherwise Not Found."""
-        moved = (
-            ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
-        )
-        if moved and moved.article.is_public():
-            return redirect(moved.article.get_absolute_url(), permanent=True)
-        raise Http404("No such story")
+        response = moved_story(request)
+        if response is None:
+            raise Http404("No such story")
+        return response
 
     def reader_page(self, story, page):
         """Return what a reader's request for this story gets, drawn once to be kept: its address and page.
@@ -255,15 +253,22 @@ def page_not_found(request, exception):
     The addresses are kept in ArticleRedirect: a story's old address after its slug, section or date
     changed, and a story's address on the system it came from (a WordPress export's permalinks).
     """
-    # An address no redirect can hold (a NUL, which PostgreSQL refuses in text, or too long) is simply not found.
-    storable = "\x00" not in request.path and len(request.path) <= REDIRECT_PATH_MAX_LENGTH
-    if request.method in ("GET", "HEAD") and storable:
-        moved = (
-            ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
-        )
-        if moved and moved.article.is_public():
-            return redirect(moved.article.get_absolute_url(), permanent=True)
+    if request.method in ("GET", "HEAD"):
+        response = moved_story(request)
+        if response is not None:
+            return response
     return defaults.page_not_found(request, exception)
+
+
+def moved_story(request):
+    """Return a 301 to the public story that once lived at the request's address, or None."""
+    # An address no redirect can hold (a NUL, which PostgreSQL refuses in text, or too long) is simply not found.
+    if "\x00" in request.path or len(request.path) > REDIRECT_PATH_MAX_LENGTH:
+        return None
+    moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
+    if moved and moved.article.is_public():
+        return redirect(moved.article.get_absolute_url(), permanent=True)
+    return None
 
 
 def truncate(text, length):
