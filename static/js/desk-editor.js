@@ -81,6 +81,13 @@ function setUp(root) {
     content: textarea.value,
     editorProps: {
       attributes,
+      // Office and Docs HTML carries <style> blocks and style attributes: drop them before the browser
+      // parses the paste, so the CSP has nothing to refuse; the schema then keeps only what the toolbar makes.
+      transformPastedHTML: (html) =>
+        html
+          .replace(/<style[\s\S]*?<\/style>/gi, "")
+          .replace(/<!--[\s\S]*?-->/g, "")
+          .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, ""),
       handleKeyDown(view, event) {
         if (event.altKey && event.key === "F10") {
           event.preventDefault();
@@ -245,9 +252,10 @@ function setUp(root) {
       closeLinkBox();
     } else if (event.key === "Enter" && event.target === linkQuery) {
       event.preventDefault(); // never submit the story from here
+      // Enter takes an address as typed, or else the first story found; the arrow keys reach the others.
       const first = linkResults.querySelector("button");
       if (ADDRESS.test(linkQuery.value.trim()) || !first) applyTypedAddress();
-      else first.focus();
+      else applyLink(first.dataset.url, first.dataset.headline);
     } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       const choices = [linkQuery, ...linkResults.querySelectorAll("button")];
       const at = choices.indexOf(document.activeElement);
