@@ -87,6 +87,8 @@ function setUp(root) {
         html
           .replace(/<style[\s\S]*?<\/style>/gi, "")
           .replace(/<!--[\s\S]*?-->/g, "")
+          // Google Docs wraps a whole paste in <b style="font-weight:normal">: without its style it would read as bold.
+          .replace(/<b\b[^>]*\bid=["']?docs-internal-guid[^>]*>/gi, "")
           .replace(/\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, ""),
       handleKeyDown(view, event) {
         if (event.altKey && event.key === "F10") {
