@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "taggit",
     "reversion",
     "axes",
+    "django_prose_editor",  # only for its static files: the Tiptap bundle that static/js/desk-editor.js imports
     "articles",
 ]
 if not PRODUCTION:
