@@ -17,7 +17,7 @@
   // Read text by one of Django's input formats (%Y, %m, %d, %H, %M, %S and literal characters).
   function parse(text, format) {
     var fields = [];
-    var pattern = format.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&").replace(/%([YmdHMSfbB])/g, function (_, code) {
+    var pattern = format.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&").replace(/%([YmdHMSf])/g, function (_, code) {
       fields.push(code);
       return code === "Y" ? "(\\d{4})" : code === "f" ? "(\\d{1,6})" : "(\\d{1,2})";
     });
