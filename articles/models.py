@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -876,7 +876,8 @@ class Correction(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} of {timezone.localtime(self.published_at):%Y-%m-%d %H:%M}"
+        when = formats.date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT")  # the desk's format
+        return f"{self.get_kind_display()} of {when}"
 
     def save(self, *args, **kwargs):
         self.text = clean_html(self.text)

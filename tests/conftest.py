@@ -63,6 +63,16 @@ def editor(client):
 
 
 @pytest.fixture
+def rita(client):
+    """A member of the Reporter group, logged in on the test client."""
+    from tests.factories import make_desk_user
+
+    user = make_desk_user("rita", "Reporter")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def desk(db):
     """A second browser, logged in as an editor; the test's own client stays free for another user."""
     from django.test import Client

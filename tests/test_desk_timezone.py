@@ -24,10 +24,10 @@ def editor(client):
 def test_the_changelist_shows_scheduled_times_on_the_editors_clock(editor):
     make_article(headline="Budget day", published_at=datetime(2031, 3, 4, 6, 0, tzinfo=UTC))
     changelist = reverse("admin:articles_article_changelist")
-    assert "Scheduled for 04 Mar 2031 06:00" in editor.get(changelist).content.decode()
+    assert "Scheduled for 4 Mar 2031, 06:00" in editor.get(changelist).content.decode()
     editor.cookies["desk_tz"] = "Asia%2FTokyo"  # as the desk's script writes it
     html = editor.get(changelist).content.decode()
-    assert "Scheduled for 04 Mar 2031 15:00" in html
+    assert "Scheduled for 4 Mar 2031, 15:00" in html
     assert "Times in Asia/Tokyo" in html
 
 
@@ -37,7 +37,7 @@ def test_the_changelist_shows_embargoes_on_the_editors_clock(editor):
     changelist = reverse("admin:articles_article_changelist")
     editor.cookies["desk_tz"] = "Asia%2FTokyo"
     html = editor.get(changelist).content.decode()
-    assert "Embargoed until 05 Mar 2031 07:30" in html  # 22:30 UTC is the next morning in Tokyo
+    assert "Embargoed until 5 Mar 2031, 07:30" in html  # 22:30 UTC is the next morning in Tokyo
     assert html.count("Embargoed until") == 1
 
 

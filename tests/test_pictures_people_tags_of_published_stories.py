@@ -11,20 +11,13 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from articles.models import Image, Person
-from tests.factories import add_author, add_mention, make_article, make_desk_user, make_image, make_person
+from tests.factories import add_author, add_mention, make_article, make_image, make_person
 from tests.forms import form_data
 from tests.test_uploads import picture_bytes
 
 pytestmark = pytest.mark.django_db
 
 REFUSAL = "only an editor can change it"
-
-
-@pytest.fixture
-def rita(client):
-    user = make_desk_user("rita", "Reporter")
-    client.force_login(user)
-    return user
 
 
 def change_page(obj):

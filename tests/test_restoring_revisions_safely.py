@@ -10,18 +10,10 @@ from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Authorship, Correction
-from tests.factories import make_article, make_desk_user, make_person, make_section
+from tests.factories import make_article, make_person, make_section
 from tests.forms import change_url, form_data
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def rita(client):
-    """A reporter, logged in on the test client."""
-    user = make_desk_user("rita", "Reporter")
-    client.force_login(user)
-    return user
 
 
 def save(browser, article, **changes):

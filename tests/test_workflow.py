@@ -23,7 +23,7 @@ def press(client, article, button, **changes):
 def test_the_form_offers_the_moves_the_user_may_make(client, editor):
     review = make_article(status="review", published_at=None)
     html = client.get(change_url(review)).content.decode()
-    assert 'value="Publish" name="_publish"' in html and 'value="Back to draft" name="_back_to_draft"' in html
+    assert 'value="Publish" name="_publish"' in html and 'value="Send back to draft" name="_back_to_draft"' in html
     assert 'name="_withdraw"' not in html
     client.force_login(make_desk_user("rita", "Reporter"))
     html = client.get(reverse("admin:articles_article_add")).content.decode()
@@ -80,10 +80,10 @@ def test_a_future_time_schedules_the_story_in_the_desks_time_zone(client, editor
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.published_at == datetime(2040, 7, 25, 6, tzinfo=ZoneInfo("Europe/Paris"))
-    assert "is scheduled for 25 Jul 2040 06:00" in client.get(response.url).content.decode()
+    assert "is scheduled for 25 Jul 2040, 06:00" in client.get(response.url).content.decode()
     assert not Article.objects.published().exists()
     changelist = client.get(reverse("admin:articles_article_changelist")).content.decode()
-    assert "Scheduled for 25 Jul 2040 06:00" in changelist  # 04:00 UTC, shown in Paris time
+    assert "Scheduled for 25 Jul 2040, 06:00" in changelist  # 04:00 UTC, shown in Paris time
 
 
 def test_withdraw_and_back_to_draft(client, editor):

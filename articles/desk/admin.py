@@ -25,7 +25,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import diffing, editor, incoming, publishing, revisions, search, softlock
+from articles.desk import dashboard, diffing, editor, incoming, publishing, revisions, search, softlock, workflow
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -248,7 +248,8 @@ class ArticleAdminForm(forms.ModelForm):
             "seo_description",
         ]  # fmt: skip
         field_classes = {"body": editor.BodyField}
-        widgets = {"body": editor.BodyEditor}
+        # No status dropdown: the workflow buttons move a story, and a plain save keeps its status.
+        widgets = {"body": editor.BodyEditor, "status": forms.HiddenInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -314,11 +315,15 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
+class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
-    list_display = ["headline", "status_label", "primary_section", "bylines", "published_at", "updated_at"]
-    list_filter = ["status", "primary_section", BylineFilter, "published_at"]
+    list_display = [
+        "headline", "status_label", "primary_section", "bylines", "published_at", "updated_at", "last_modified",
+    ]  # fmt: skip
+    list_filter = [
+        "status", dashboard.TimingFilter, dashboard.CreatedByFilter, "primary_section", BylineFilter, "published_at",
+    ]  # fmt: skip
     # Sections come in one query for the page (get_queryset prefetches them): joined, SQLite reads every
     # story an offset skips, a second for page 1000. An empty list, because False joins every ForeignKey
     # that list_display shows.
@@ -330,13 +335,16 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_section", "lead_image"]
-    readonly_fields = ["guid", "version", "last_modified", "created_by", "status_history"]
+    readonly_fields = ["guid", "version", "last_modified", "created_by", "status_label", "status_history"]
     inlines = [AuthorshipInline, MentionInline, TaggedArticleInline, RelatedLinkInline, CorrectionInline]
     actions = ["submit_for_review", "publish", "withdraw", "back_to_draft"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "primary_section", "body", "opened_version"]}),
         ("Lead picture", {"fields": ["lead_image", "lead_image_caption"]}),
-        ("Publication", {"fields": ["status", "published_at", "embargo_until", "updated_at", "status_history"]}),
+        (
+            "Publication",
+            {"fields": ["status_label", "status", "published_at", "embargo_until", "updated_at", "status_history"]},
+        ),
         ("Wire", {"fields": ["dateline", "source", "source_id"], "classes": ["collapse"]}),
         ("Search engines", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Record", {"fields": ["guid", "created_by", "version", "last_modified"], "classes": ["collapse"]}),
@@ -408,16 +416,10 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     # The change form.
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and not context.get("revert") and not context.get("recover"):
-            if self.has_change_permission(request, obj):
-                other = softlock.note_editing(article_pk=obj.pk, user=request.user)
-            else:
-                other = softlock.holder(obj.pk)
-            if other is not None and other.user_id != request.user.pk:
-                messages.warning(request, f"{other}. Your changes and theirs may collide.")
-            incoming.note_origin(request, obj)
         if not context.get("revert") and not context.get("recover"):
-            context["workflow_moves"] = publishing.available_moves(request.user, obj or Article())
+            context.update(self.workflow_context(request, obj))
+            if obj is not None:
+                incoming.note_origin(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -427,7 +429,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             from_status=opened_status(form),
             opened_version=form.cleaned_data.get("opened_version"),
         )
-        softlock.note_editing(article_pk=obj.pk, user=request.user)
+        softlock.after_save(article=obj, user=request.user)
         request.session.pop(self._conflict_key(obj.pk), None)
 
     def save_related(self, request, form, formsets, change):
@@ -762,12 +764,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
 
     @admin.display(description="Status", ordering="status")
     def status_label(self, obj):
-        now = timezone.now()
-        if obj.status == Status.PUBLISHED and obj.published_at and obj.published_at > now:
-            return f"Scheduled for {local(obj.published_at)}"
-        if obj.status == Status.PUBLISHED and obj.embargo_until and obj.embargo_until > now:
-            return f"Embargoed until {local(obj.embargo_until)}"
-        return obj.get_status_display()
+        return workflow.status_text(obj)
 
     @admin.display(description="Workflow history")
     def status_history(self, obj):

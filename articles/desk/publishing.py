@@ -28,11 +28,11 @@ class Move:
 
 MOVES = {
     (Status.DRAFT, Status.REVIEW): Move("Submit for review", "submitted for review", needs_publish=False),
-    (Status.REVIEW, Status.DRAFT): Move("Back to draft", "sent back to draft", needs_publish=False),
+    (Status.REVIEW, Status.DRAFT): Move("Send back to draft", "sent back to draft", needs_publish=False),
     (Status.DRAFT, Status.PUBLISHED): Move("Publish", "published", needs_publish=True),
     (Status.REVIEW, Status.PUBLISHED): Move("Publish", "published", needs_publish=True),
     (Status.PUBLISHED, Status.WITHDRAWN): Move("Withdraw", "withdrawn", needs_publish=True),
-    (Status.WITHDRAWN, Status.DRAFT): Move("Back to draft", "sent back to draft", needs_publish=True),
+    (Status.WITHDRAWN, Status.DRAFT): Move("Send back to draft", "sent back to draft", needs_publish=True),
 }
 
 # The change form's workflow buttons: the submit button's name says where the story goes.
@@ -64,6 +64,24 @@ def may_edit(user, article):
     if is_editor(user):
         return True
     return article.created_by_id == user.pk and article.status == Status.DRAFT
+
+
+def may_pull_back(user, article):
+    """Tell whether user may take this story back from review to draft: an editor, or the reporter who wrote it."""
+    if not user.has_perm("articles.change_article") or article.status != Status.REVIEW:
+        return False
+    return is_editor(user) or article.created_by_id == user.pk
+
+
+def may_move(user, article, to_status):
+    """Tell whether user may act on this story to move it to to_status at all (the move's own rules aside).
+
+    Whoever may edit the story may move it; a reporter who cannot edit her story in review may still pull
+    it back to draft, and edit it again.
+    """
+    if may_edit(user, article):
+        return True
+    return to_status == Status.DRAFT and may_pull_back(user, article)
 
 
 def may_recover(user, *, created_by_id, status):
@@ -129,12 +147,12 @@ def button_name(to_status):
 def available_moves(user, article):
     """Return (button name, move) for each move user may offer on this story, in workflow order."""
     current = article.status if article.pk else Status.DRAFT
-    if article.pk and not may_edit(user, article):
-        return []
     return [
         (button_name(to_status), move)
         for (from_status, to_status), move in MOVES.items()
-        if from_status == current and (is_editor(user) or not move.needs_publish)
+        if from_status == current
+        and (is_editor(user) or not move.needs_publish)
+        and (article.pk is None or may_move(user, article, to_status))
     ]
 
 
@@ -205,7 +223,7 @@ def save_edit(*, article, user, from_status, opened_version=None):
 def refusals(*, article, to_status, user):
     """Return why user may not move this story to to_status from where it is; empty when they may."""
     problems = move_problems(article=article, from_status=article.status, to_status=to_status, user=user)
-    if not may_edit(user, article):
+    if not may_move(user, article, to_status):
         problems.insert(0, f"You may not change “{article}”: reporters edit only their own drafts.")
     return problems
 

@@ -10,7 +10,7 @@ import zoneinfo
 from urllib.parse import unquote
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 
 COOKIE = "desk_tz"
 
@@ -40,5 +40,9 @@ class DeskTimezoneMiddleware:
 
 
 def local(moment):
-    """Return a time as the desk reads it: in the current time zone (the editor's, on desk pages), to the minute."""
-    return f"{timezone.localtime(moment):%d %b %Y %H:%M}"
+    """Return a time as the desk reads it: in the current time zone (the editor's, on desk pages), to the minute.
+
+    The format is the locale's DATETIME_FORMAT (newsroom/formats sets it for English: "7 Dec 2026, 18:41"),
+    the one the admin's own columns and history use, so every time on the desk reads the same way.
+    """
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")

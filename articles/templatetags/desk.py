@@ -3,10 +3,13 @@
 import copy
 
 from django import template
+from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.template.loader import render_to_string
 
+from articles.desk import dashboard
 from articles.desk.search import IndexedPeriods
+from articles.models import Article
 
 register = template.Library()
 
@@ -29,3 +32,10 @@ def desk_date_hierarchy(context, cl):
         "admin/date_hierarchy.html",
     ]
     return render_to_string(names, indexed_date_hierarchy(cl))
+
+
+@register.inclusion_tag("admin/articles/desk_home.html", takes_context=True)
+def desk_home(context):
+    """Render the desk home's shelves of stories for the user of the page."""
+    request = context["request"]
+    return {"shelves": dashboard.shelves(request, admin.site.get_model_admin(Article))}
