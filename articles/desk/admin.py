@@ -25,7 +25,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import diffing, editor, incoming, publishing, revisions, search, softlock
+from articles.desk import diffing, editor, incoming, merging, publishing, revisions, search, softlock
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -260,6 +260,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in LONG_TEXT | SHORT_TEXT:
+            if merging.has_marks(cleaned.get(name)):
+                self.add_error(
+                    name, "Settle the marked conflict first: keep what you want and delete the marker lines."
+                )
         if self.instance.pk is not None and cleaned.get("opened_version") is None:
             self.add_error(None, "This form does not say which version of the story it edits; reload the story.")
         if "status" not in self.fields:
@@ -629,6 +634,16 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
 
     # Conflicts.
 
+    @staticmethod
+    def _merge_row(row, base, mine, theirs):
+        """Add to a conflict page's row of a text field each side's changes, word by word, and their merge."""
+        row["their_changes"] = diffing.word_diff(base, theirs)
+        row["your_changes"] = diffing.word_diff(base, mine)
+        merge = merging.merge_text(base, mine, theirs) if row["name"] in LONG_TEXT else None
+        row["merge"] = merge or merging.merge_value(base, mine, theirs)
+        # A one-line field cannot hold conflict markers: her value stands in the box, theirs is shown beside.
+        row["merged"] = row["merge"].text() if merge or not row["merge"].conflicts else mine
+
     def conflict_view(self, request, object_id):
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_view_or_change_permission(request, article):
@@ -657,12 +672,13 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         yours_changed = set(mine.changed_data) - {"opened_version"}
         theirs_changed = set(bound(opened, against_opened=False).changed_data) - {"opened_version"}
         differing = set(bound(submitted, against_opened=False).changed_data)
+        saved_now = form_class(instance=article)
         rows = []
         for name in mine.fields:
             if name not in differing or not ({name} & (yours_changed | theirs_changed)):
                 continue
             if name in yours_changed and name in theirs_changed:
-                who = "You both changed this: merge it below."
+                who = "You both changed this."
             elif name in yours_changed:
                 who = "Only you changed this: yours is kept."
             else:
@@ -675,12 +691,13 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
                 label=str(mine.fields[name].label or name).capitalize(),
             )
             row["who"] = who
-            row["editable"] = name in yours_changed and name in theirs_changed and name in LONG_TEXT | SHORT_TEXT
-            row["submitted"] = submitted.get(name, "")
+            if name in LONG_TEXT | SHORT_TEXT:
+                self._merge_row(row, opened.get(name, ""), submitted.get(name, ""), saved_now[name].value() or "")
+                row["editable"] = name in yours_changed and name in theirs_changed
             rows.append(row)
-        # The form to send again: where both changed a text, this editor's text to merge by hand; where only
-        # the other save changed a field, or both changed a choice, what is saved now; the rest as sent.
-        merged_by_hand = {row["name"] for row in rows if row["editable"]}
+        # The form to send again: where both changed a text, the merged text; where only the other save
+        # changed a field, or both changed a choice, what is saved now; the rest as sent.
+        merged_by_hand = {row["name"] for row in rows if row.get("editable")}
         # Bylines, people, tags, links and corrections stay as saved now: their rows carry no opened values
         # to tell whose change is whose, so the merged save leaves them alone and says where this editor's
         # differ, to be made again.
@@ -698,18 +715,25 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             for value in values
         ]
         kept += [(f"{prefix}-{count}", 0) for prefix, _, _ in parts for count in ("TOTAL_FORMS", "INITIAL_FORMS")]
-        saved_now = form_class(instance=article)
         theirs = [saved_now[name].as_hidden() for name in theirs_changed - merged_by_hand if name in saved_now.fields]
         # The story as saved now is what the merged form starts from.
         theirs += [
             saved_now[name].as_hidden(only_initial=True) for name in saved_now.fields if name != "opened_version"
         ]
         latest = Version.objects.get_for_object(article).select_related("revision__user").first()
+        saver = latest.revision.user if latest else None
+        in_another_tab = saver is not None and saver.pk == request.user.pk
+        saver_name = (saver.get_full_name() or saver.get_username()) if saver else "Someone"
+        if in_another_tab:
+            title = f"You saved “{article}” in another tab while you were editing it here"
+        else:
+            title = f"{saver_name} saved “{article}” while you were editing it"
+        editable = [row for row in rows if row.get("editable")]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": f"Someone else saved “{article}” while you were editing it",
+            "title": title,
             "rows": rows,
             "kept": kept,
             "theirs": theirs,
@@ -717,6 +741,10 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             "current_version": article.version,
             "opened_version": stash["opened_version"],
             "latest": latest.revision if latest else None,
+            "saver_name": saver_name,
+            "in_another_tab": in_another_tab,
+            "merged_rows": editable,
+            "conflicts": sum(row["merge"].conflicts for row in editable),
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/articles/article/conflict.html", context)
