@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import construct_instance
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import diffing, editor, incoming, merging, publishing, revisions, search, softlock
+from articles.desk import autosave, diffing, editor, incoming, merging, publishing, revisions, search, softlock
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -288,6 +288,10 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+# What autosave keeps: the story's own fields as the form has them, never its status.
+AUTOSAVED_FIELDS = frozenset(ArticleAdminForm.Meta.fields) - {"status"}
+
+
 class BylineFilter(admin.SimpleListFilter):
     """Stories by one person in the byline, choosing among the people who have bylines at all."""
 
@@ -367,6 +371,12 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         return [
             path("link-search/", view(editor.link_search), name="articles_article_link_search"),
             path("<path:object_id>/conflict/", view(self.conflict_view), name="articles_article_conflict"),
+            path("<path:object_id>/autosave/", view(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "<path:object_id>/autosave/discard/",
+                view(self.discard_draft_view),
+                name="articles_article_discard_draft",
+            ),
             path(
                 "<path:object_id>/history/<int:version_id>/compare/",
                 view(self.compare_view),
@@ -423,6 +433,8 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             incoming.note_origin(request, obj)
         if not context.get("revert") and not context.get("recover"):
             context["workflow_moves"] = publishing.available_moves(request.user, obj or Article())
+            if obj is not None and self.has_change_permission(request, obj):
+                context.update(self._autosave_context(request, obj, context["adminform"].form))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -434,6 +446,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         )
         softlock.note_editing(article_pk=obj.pk, user=request.user)
         request.session.pop(self._conflict_key(obj.pk), None)
+        autosave.discard(article=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -490,6 +503,28 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     @staticmethod
     def _conflict_key(pk):
         return f"desk-conflict-{pk}"
+
+    # Autosave: a private draft copy of the form, kept while the editor types (articles.desk.autosave).
+
+    def autosave_view(self, request, object_id):
+        return autosave.keep(request, unquote(object_id), fields=AUTOSAVED_FIELDS)
+
+    def discard_draft_view(self, request, object_id):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        autosave.discard(article=article, user=request.user)
+        self.message_user(request, "Your unsaved changes were discarded.", messages.INFO)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[quote(article.pk)]))
+
+    def _autosave_context(self, request, obj, form):
+        copy = autosave.offered_copy(article=obj, user=request.user, form=form)
+        return {
+            "autosave_url": reverse("admin:articles_article_autosave", args=[quote(obj.pk)]),
+            "autosave_interval": autosave.INTERVAL_SECONDS,
+            "draft_copy": copy,
+            "draft_copy_stale": copy is not None and copy.opened_version < obj.version,
+        }
 
     # Revisions. Reversion's own views revert every object of a revision and check permission on what the
     # revert made; these bring back one story's own rows, and check who may act on the story first.
@@ -711,7 +746,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             for key, values in stash["data"]
             if not key.startswith(("_", "initial-", *(f"{prefix}-" for prefix, _, _ in parts)))
             and key != "opened_version"
-            and _field_of(key) not in theirs_changed
+            and autosave.field_of(key) not in theirs_changed
             for value in values
         ]
         kept += [(f"{prefix}-{count}", 0) for prefix, _, _ in parts for count in ("TOTAL_FORMS", "INITIAL_FORMS")]
@@ -818,12 +853,6 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             )
             or "—"
         )
-
-
-def _field_of(key):
-    """Return the form field a submitted key belongs to: published_at_0 belongs to published_at."""
-    name, _, suffix = key.rpartition("_")
-    return name if suffix.isdigit() and name else key
 
 
 def _post_data(pairs):

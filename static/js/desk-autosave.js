@@ -1,0 +1,140 @@
+// Autosave on the story's change form: while someone types, a private draft copy of the form is posted
+// every few seconds (data-interval, 15 by default). It reads the form as the browser would submit it
+// (FormData), so a rich-text editor that keeps a hidden textarea in step is saved like any field.
+// Restore fills the form back from the copy the page carries (json_script), and says what it did.
+(function () {
+  "use strict";
+
+  function start() {
+    var status = document.getElementById("desk-autosave");
+    var form = document.getElementById("article_form");
+    if (!status || !form) {
+      return;
+    }
+    var seconds = parseFloat(status.getAttribute("data-interval"));
+    var interval = (seconds > 0 ? seconds : 15) * 1000;
+    var url = status.getAttribute("data-url");
+    var sent = snapshot();
+    var busy = false;
+    var leaving = false;
+
+    function snapshot() {
+      var pairs = [];
+      new FormData(form).forEach(function (value, key) {
+        if (typeof value === "string") {
+          pairs.push(key + "=" + value);
+        }
+      });
+      return pairs.join("\u0000");
+    }
+
+    function say(text) {
+      status.textContent = text;
+    }
+
+    function tick() {
+      if (busy || leaving) {
+        return;
+      }
+      var now = snapshot();
+      if (now === sent) {
+        return; // nothing typed since the last copy
+      }
+      busy = true;
+      // URL-encoded rather than multipart: the server parses it in a fraction of the time. The form's own
+      // CSRF token travels with it; the server keeps only the story's fields.
+      var body = new URLSearchParams();
+      new FormData(form).forEach(function (value, key) {
+        if (typeof value === "string") {
+          body.append(key, value);
+        }
+      });
+      fetch(url, { method: "POST", body: body, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.ok) {
+            return response.json().then(function (answer) {
+              sent = now;
+              say(
+                "Unsaved changes kept as a draft copy at " + answer.saved_at + "." +
+                  (answer.story_saved_since ? " Someone has saved the story since you opened it." : "")
+              );
+            });
+          }
+          if (response.status === 413) {
+            say("The story is too long to keep a draft copy of. Save it to keep your changes.");
+          } else if (response.status === 403) {
+            say("You may no longer change this story: no draft copy was kept.");
+          } else {
+            say("No draft copy could be kept just now; your changes are still in this form.");
+          }
+        })
+        .catch(function () {
+          say("No draft copy could be kept just now; your changes are still in this form.");
+        })
+        .finally(function () {
+          busy = false;
+        });
+    }
+
+    form.addEventListener("submit", function () {
+      leaving = true; // saving the story deletes the copy: do not write a new one behind it
+    });
+    window.setInterval(tick, interval);
+
+    var restore = document.getElementById("desk-draft-restore");
+    var stored = document.getElementById("desk-draft-data");
+    if (restore && stored) {
+      restore.hidden = false;
+      restore.addEventListener("click", function () {
+        var copy = JSON.parse(stored.textContent);
+        fill(copy.typed || {}, "");
+        fill(copy.opened || {}, "initial-");
+        var version = form.elements.namedItem("opened_version");
+        if (version) {
+          version.value = restore.getAttribute("data-opened-version");
+        }
+        var offer = document.getElementById("desk-draft-offer");
+        if (offer) {
+          offer.hidden = true;
+        }
+        say(
+          "Restored your unsaved changes from " + restore.getAttribute("data-saved-at") +
+            ". Check them, then save the story."
+        );
+        status.setAttribute("tabindex", "-1");
+        status.focus();
+      });
+    }
+
+    function fill(values, prefix) {
+      var changed = [];
+      Object.keys(values).forEach(function (name) {
+        var field = form.elements.namedItem(prefix + name);
+        if (!field) {
+          return;
+        }
+        if (field instanceof RadioNodeList) {
+          field.value = values[name];
+        } else if (field.type === "checkbox") {
+          field.checked = values[name] === "on" || values[name] === "true";
+        } else {
+          field.value = values[name];
+        }
+        changed.push(field);
+      });
+      // Editors that mirror a field listen for input; change is left alone, so that a restored headline
+      // does not write a new slug over the restored one.
+      changed.forEach(function (field) {
+        if (field.dispatchEvent) {
+          field.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+      });
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
