@@ -150,3 +150,18 @@ def test_discard_deletes_her_copy_and_only_hers(anna):
     assert anna.get(discard).status_code == 405
     assert anna.post(discard).status_code == 302
     assert list(DraftCopy.objects.values_list("user__username", flat=True)) == ["ben"]
+
+
+def test_offering_a_copy_back_costs_the_change_form_no_extra_query_and_shows_only_her_own(anna):
+    article = make_article(headline="Talks resume")
+    anna.get(change_url(article))  # the soft lock's first note
+    with CaptureQueriesContext(connection) as without_copy:
+        anna.get(change_url(article))
+    anna.post(autosave_url(article), form_data(anna.get(change_url(article)), headline="Anna's headline"))
+    with CaptureQueriesContext(connection) as with_copy:
+        html = anna.get(change_url(article)).content.decode()
+    assert "Restore unsaved changes" in html
+    assert len(with_copy) == len(without_copy)
+    ben = Client()
+    ben.force_login(make_desk_user("ben", "Editor"))
+    assert "Restore unsaved changes" not in ben.get(change_url(article)).content.decode()

@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -263,7 +264,7 @@ class ArticleAdminForm(forms.ModelForm):
         for name in LONG_TEXT | SHORT_TEXT:
             if merging.has_marks(cleaned.get(name)):
                 self.add_error(
-                    name, "Settle the marked conflict first: keep what you want and delete the marker lines."
+                    name, gettext("Settle the marked conflict first: keep what you want and delete the marker lines.")
                 )
         if self.instance.pk is not None and cleaned.get("opened_version") is None:
             self.add_error(None, "This form does not say which version of the story it edits; reload the story.")
@@ -514,7 +515,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         autosave.discard(article=article, user=request.user)
-        self.message_user(request, "Your unsaved changes were discarded.", messages.INFO)
+        self.message_user(request, gettext("Your unsaved changes were discarded."), messages.INFO)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[quote(article.pk)]))
 
     def _autosave_context(self, request, obj, form):
@@ -676,6 +677,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         row["your_changes"] = diffing.word_diff(base, mine)
         merge = merging.merge_text(base, mine, theirs) if row["name"] in LONG_TEXT else None
         row["merge"] = merge or merging.merge_value(base, mine, theirs)
+        row["marked"] = merge is not None
         # A one-line field cannot hold conflict markers: her value stands in the box, theirs is shown beside.
         row["merged"] = row["merge"].text() if merge or not row["merge"].conflicts else mine
 
@@ -713,11 +715,11 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
             if name not in differing or not ({name} & (yours_changed | theirs_changed)):
                 continue
             if name in yours_changed and name in theirs_changed:
-                who = "You both changed this."
+                who = gettext("You both changed this.")
             elif name in yours_changed:
-                who = "Only you changed this: yours is kept."
+                who = gettext("Only you changed this: yours is kept.")
             else:
-                who = "Only they changed this: theirs is kept."
+                who = gettext("Only they changed this: theirs is kept.")
             yours = mine.cleaned_data.get(name, submitted.get(name, ""))
             row = self._difference(
                 name,
@@ -758,11 +760,14 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
         latest = Version.objects.get_for_object(article).select_related("revision__user").first()
         saver = latest.revision.user if latest else None
         in_another_tab = saver is not None and saver.pk == request.user.pk
-        saver_name = (saver.get_full_name() or saver.get_username()) if saver else "Someone"
+        saver_name = (saver.get_full_name() or saver.get_username()) if saver else gettext("Someone")
         if in_another_tab:
-            title = f"You saved “{article}” in another tab while you were editing it here"
+            title = gettext("You saved “%(story)s” in another tab while you were editing it here") % {"story": article}
         else:
-            title = f"{saver_name} saved “{article}” while you were editing it"
+            title = gettext("%(name)s saved “%(story)s” while you were editing it") % {
+                "name": saver_name,
+                "story": article,
+            }
         editable = [row for row in rows if row.get("editable")]
         context = {
             **self.admin_site.each_context(request),

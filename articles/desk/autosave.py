@@ -7,6 +7,7 @@ Reopening the story offers the copy back when it differs from the story as saved
 
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from articles.core import limits
 from articles.desk import publishing
@@ -37,9 +38,9 @@ def copied_data(post, fields):
     try:
         opened_version = int(post.get("opened_version", ""))
     except ValueError:
-        raise Refused(400, "The form does not say which version of the story it edits.") from None
+        raise Refused(400, gettext("The form does not say which version of the story it edits.")) from None
     if opened_version < 1:
-        raise Refused(400, "The form does not say which version of the story it edits.")
+        raise Refused(400, gettext("The form does not say which version of the story it edits."))
     typed, opened = {}, {}
     for key in post:
         name = key.removeprefix(OPENED_PREFIX)
@@ -47,12 +48,12 @@ def copied_data(post, fields):
             continue
         value = post.get(key)
         if "\x00" in value:
-            raise Refused(400, "The form holds a character no story can.")
+            raise Refused(400, gettext("The form holds a character no story can."))
         (opened if key.startswith(OPENED_PREFIX) else typed)[name] = value
     if not typed:
-        raise Refused(400, "The form holds none of the story's fields.")
+        raise Refused(400, gettext("The form holds none of the story's fields."))
     if any(len(value) > limits.BODY_MAX_LENGTH for value in (*typed.values(), *opened.values())):
-        raise Refused(413, "The story is too long to keep a draft copy of.")
+        raise Refused(413, gettext("The story is too long to keep a draft copy of."))
     return typed, opened, opened_version
 
 
@@ -65,10 +66,12 @@ def keep(request, article_pk, *, fields):
     except ValueError:
         size = 0
     if size > limits.AUTOSAVE_MAX_BYTES:
-        return HttpResponse("The story is too long to keep a draft copy of.", status=413, content_type="text/plain")
+        return HttpResponse(
+            gettext("The story is too long to keep a draft copy of."), status=413, content_type="text/plain"
+        )
     article = Article.objects.only("pk", "created_by_id", "status", "version").filter(pk=article_pk).first()
     if article is None or not publishing.may_edit(request.user, article):
-        return HttpResponseForbidden("You may not change this story.", content_type="text/plain")
+        return HttpResponseForbidden(gettext("You may not change this story."), content_type="text/plain")
     try:
         typed, opened, opened_version = copied_data(request.POST, fields)
     except Refused as refused:

@@ -1,13 +1,17 @@
 """Three-way merges of a story's text, paragraph by paragraph, for two edits made from one version.
 
-Pure: text in, text out. The base is what an editor opened, "mine" what she sent, "theirs" what
-someone else saved meanwhile. A paragraph (a block element of the sanitized body; a line of plain text)
-changed by one side only takes that side's change; one changed by both sides differently is a conflict,
-which the merged text carries between marker paragraphs for the editor to settle.
+Pure: text in, text out (only the words of the marker lines go through gettext). The base is what an
+editor opened, "mine" what she sent, "theirs" what someone else saved meanwhile. A paragraph (a block
+element of the sanitized body; a line of plain text) changed by one side only takes that side's change;
+one changed by both sides differently is a conflict, which the merged text carries between marker
+paragraphs for the editor to settle.
 """
 
 import difflib
 from dataclasses import dataclass
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 
 from articles.core.sanitize import clean_html
 from articles.reader.rendering import split_blocks
@@ -16,9 +20,11 @@ from articles.reader.rendering import split_blocks
 # merge cannot be saved until the editor has chosen.
 MARK = "▶▶"
 END_MARK = "◀◀"
-YOURS_MARK = f"{MARK} Both of you changed this. Your version:"
-THEIRS_MARK = f"{MARK} Their version:"
-CONFLICT_END_MARK = f"{END_MARK} End of the conflict: keep what you want and delete the three marker lines."
+YOURS_MARK = format_lazy("{} {}", MARK, gettext_lazy("Both of you changed this. Your version:"))
+THEIRS_MARK = format_lazy("{} {}", MARK, gettext_lazy("Their version:"))
+CONFLICT_END_MARK = format_lazy(
+    "{} {}", END_MARK, gettext_lazy("End of the conflict: keep what you want and delete the three marker lines.")
+)
 
 Blocks = tuple[str, ...]
 

@@ -4,6 +4,11 @@
 // Restore fills the form back from the copy the page carries (json_script), and says what it did.
 (function () {
   "use strict";
+  // The admin's JavaScript catalogue (jsi18n), loaded on the change form, translates; without it, English.
+  var t = window.gettext || function (text) { return text; };
+  var fmt = window.interpolate || function (text, values) {
+    return text.replace(/%\(\w+\)s/g, function (m) { return values[m.slice(2, -2)]; });
+  };
 
   function start() {
     var status = document.getElementById("desk-autosave");
@@ -55,21 +60,21 @@
             return response.json().then(function (answer) {
               sent = now;
               say(
-                "Unsaved changes kept as a draft copy at " + answer.saved_at + "." +
-                  (answer.story_saved_since ? " Someone has saved the story since you opened it." : "")
+                fmt(t("Unsaved changes kept as a draft copy at %(time)s."), { time: answer.saved_at }, true) +
+                  (answer.story_saved_since ? " " + t("Someone has saved the story since you opened it.") : "")
               );
             });
           }
           if (response.status === 413) {
-            say("The story is too long to keep a draft copy of. Save it to keep your changes.");
+            say(t("The story is too long to keep a draft copy of. Save it to keep your changes."));
           } else if (response.status === 403) {
-            say("You may no longer change this story: no draft copy was kept.");
+            say(t("You may no longer change this story: no draft copy was kept."));
           } else {
-            say("No draft copy could be kept just now; your changes are still in this form.");
+            say(t("No draft copy could be kept just now; your changes are still in this form."));
           }
         })
         .catch(function () {
-          say("No draft copy could be kept just now; your changes are still in this form.");
+          say(t("No draft copy could be kept just now; your changes are still in this form."));
         })
         .finally(function () {
           busy = false;
@@ -87,7 +92,7 @@
       restore.hidden = false;
       restore.addEventListener("click", function () {
         var copy = JSON.parse(stored.textContent);
-        fill(copy.typed || {}, "");
+        var missed = fill(copy.typed || {}, "");
         fill(copy.opened || {}, "initial-");
         var version = form.elements.namedItem("opened_version");
         if (version) {
@@ -98,16 +103,22 @@
           offer.hidden = true;
         }
         say(
-          "Restored your unsaved changes from " + restore.getAttribute("data-saved-at") +
-            ". Check them, then save the story."
+          fmt(t("Restored your unsaved changes from %(time)s. Check them, then save the story."), {
+            time: restore.getAttribute("data-saved-at")
+          }, true) +
+            (missed.length ? " " + fmt(t("Not restored, set again by hand: %(fields)s."), {
+              fields: missed.join(", ")
+            }, true) : "")
         );
         status.setAttribute("tabindex", "-1");
         status.focus();
       });
     }
 
+    // Return the labels of the fields whose value could not be put back (a chooser that no longer offers it).
     function fill(values, prefix) {
       var changed = [];
+      var missed = [];
       Object.keys(values).forEach(function (name) {
         var field = form.elements.namedItem(prefix + name);
         if (!field) {
@@ -119,6 +130,10 @@
           field.checked = values[name] === "on" || values[name] === "true";
         } else {
           field.value = values[name];
+          if (field.tagName === "SELECT" && field.value !== values[name]) {
+            var label = field.labels && field.labels[0];
+            missed.push(label ? label.textContent.replace(/:\s*$/, "") : name);
+          }
         }
         changed.push(field);
       });
@@ -129,6 +144,7 @@
           field.dispatchEvent(new Event("input", { bubbles: true }));
         }
       });
+      return missed;
     }
   }
 
