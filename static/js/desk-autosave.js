@@ -130,6 +130,12 @@
           field.checked = values[name] === "on" || values[name] === "true";
         } else {
           field.value = values[name];
+          // The body's rich-text editor (desk-editor.js) shows the textarea it keeps in step with.
+          var editorRoot = field.closest && field.closest("[data-body-editor]");
+          if (editorRoot && editorRoot.bodyEditor) {
+            editorRoot.bodyEditor.commands.setContent(values[name]);
+            field.value = values[name];
+          }
           if (field.tagName === "SELECT" && field.value !== values[name]) {
             var label = field.labels && field.labels[0];
             missed.push(label ? label.textContent.replace(/:\s*$/, "") : name);
