@@ -928,6 +928,30 @@ class StatusChange(models.Model):
     natural_key.dependencies = ["articles.article"]
 
 
+class DraftCopy(models.Model):
+    """An editor's unsaved edit of a story, kept by the change form's autosave until she saves or discards it.
+
+    Private to her and not a revision: keeping it touches neither the story's row nor its version.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="draft_copies")
+    data = models.JSONField(
+        default=dict,
+        help_text="The story's own fields as typed, and as they were when the form was opened, by form name.",
+    )
+    opened_version = models.PositiveIntegerField(help_text="The version of the story the form was opened at.")
+    saved_at = models.DateTimeField(default=now_ms)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="draftcopy_one_per_user_and_story"),
+        ]
+
+    def __str__(self):
+        return f"Unsaved changes to story {self.article_id}"
+
+
 # A revision holds a story together with its parts, so restoring or recovering it brings them all back.
 for _part in (Authorship, Mention, TaggedArticle, RelatedLink, Correction):
     reversion.register(_part)

@@ -182,9 +182,9 @@ def test_article_change_form_queries_do_not_grow_with_the_database(editor_client
         add_author(other)
         add_mention(other)
         other.tags.add(f"Other {other.pk}")
-    # 31: session, user, story, soft lock, history, the five inlines and their rows' chosen values, and
-    # whether the agency has killed the item a published story was taken from
-    assert _count_queries(lambda: editor_client.get(url)) == small == 31
+    # 32: session, user, story, soft lock, history, the five inlines and their rows' chosen values,
+    # whether the agency has killed the item a published story was taken from, and her autosaved copy
+    assert _count_queries(lambda: editor_client.get(url)) == small == 32
     # Every option list is an autocomplete: nothing renders a <select> of all stories or people.
     html = editor_client.get(url).content.decode()
     assert html.count("<option") < 60

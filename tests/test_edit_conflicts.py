@@ -56,11 +56,12 @@ def test_a_stale_save_is_refused_and_the_conflict_page_shows_both(two_editors):
     html = " ".join(anna.get(response.url).content.decode().split())
     assert "Your changes have not been saved. Ben saved this story at" in html
     assert "you opened version 1; it is now version 2" in html
-    # Field by field: Ben's headline against the one Anna sent; the body as a diff.
-    assert "<td>Talks resume in Paris</td>" in html and "<td>Talks resume</td>" in html
-    assert "<del>&lt;p&gt;Two.&lt;/p&gt;</del>" in html
-    assert "<ins>&lt;p&gt;Two, as Anna has it.&lt;/p&gt;</ins>" in html
-    # Anna's text is kept, ready to merge.
+    # Field by field, each side's changes since Anna opened the story, word by word on the text.
+    assert "Ben's changes" in html and "Your changes" in html
+    assert '<ins><span class="visually-hidden">added: </span>in Paris</ins>' in html
+    assert '<ins><span class="visually-hidden">added: </span>Two, as Anna has it.</ins>' in html
+    assert "<del" not in html.split('<h3 id="change-headline">')[1].split("</section>")[0]
+    assert "&lt;p&gt;" not in html.split("merge-heading")[0]  # words, not markup
     assert "Only they changed this: theirs is kept." in html and "Only you changed this: yours is kept." in html
     assert "Two, as Anna has it." in html
 
@@ -155,18 +156,16 @@ def test_the_note_lives_two_minutes_unless_the_page_renews_it(two_editors, monke
     assert calls == [(f"desk:editing:{article.pk}", 120)]
 
 
-def test_when_both_changed_the_body_the_editor_merges_it_by_hand(two_editors):
+def test_paragraphs_both_added_at_one_place_are_both_in_the_merge_box(two_editors):
     anna, ben = two_editors
     article = make_article(body="<p>One.</p>")
     annas_form = form_data(anna.get(change_url(article)), body="<p>One.</p>\n<p>Anna's paragraph.</p>")
     ben.post(change_url(article), form_data(ben.get(change_url(article)), body="<p>One.</p>\n<p>Ben's line.</p>"))
     conflict = anna.get(anna.post(change_url(article), annas_form).url)
     html = " ".join(conflict.content.decode().split())
-    assert "You both changed this: merge it below." in html
-    assert '<textarea id="merge-body" name="body"' in html and "Anna&#x27;s paragraph." in html
+    assert "You both changed this." in html and "yours come first, then theirs" in html
     merged = form_data(conflict, form_id="merge_form")
-    assert merged["body"] == "<p>One.</p>\n<p>Anna's paragraph.</p>"  # kept as sent until she edits it
-    merged["body"] = "<p>One.</p>\n<p>Anna's paragraph.</p>\n<p>Ben's line.</p>"
+    assert merged["body"] == "<p>One.</p>\n<p>Anna's paragraph.</p>\n<p>Ben's line.</p>"
     assert anna.post(change_url(article), merged).status_code == 302
     article.refresh_from_db()
     assert article.body == "<p>One.</p>\n<p>Anna's paragraph.</p>\n<p>Ben's line.</p>" and article.version == 3
@@ -186,3 +185,75 @@ def test_the_merged_save_leaves_the_other_editors_byline_change_alone(two_editor
     assert anna.post(change_url(article), form_data(conflict, form_id="merge_form")).status_code == 302
     article.refresh_from_db()
     assert article.dek == "Anna's standfirst" and article.authorships.get().role == "photographer"
+
+
+# --- The merge: paragraphs changed by one side merge by themselves --------------------------------
+
+FOUR = "<p>One.</p>\n<p>Two.</p>\n<p>Three.</p>\n<p>Four.</p>"
+
+
+def _conflict_page(anna, ben, article, *, annas, bens):
+    annas_form = form_data(anna.get(change_url(article)), **annas)
+    assert ben.post(change_url(article), form_data(ben.get(change_url(article)), **bens)).status_code == 302
+    return anna.get(anna.post(change_url(article), annas_form).url)
+
+
+def test_changes_to_different_paragraphs_merge_and_save_with_one_click(two_editors):
+    anna, ben = two_editors
+    article = make_article(body=FOUR)
+    conflict = _conflict_page(
+        anna,
+        ben,
+        article,
+        annas={"body": FOUR.replace("Two.", "Two, by Anna.")},
+        bens={"body": FOUR.replace("Four.", "Four, by Ben.")},
+    )
+    html = " ".join(conflict.content.decode().split())
+    assert "Nothing conflicts: the merged text below keeps your changes and Ben's." in html
+    merged = form_data(conflict, form_id="merge_form")
+    both = "<p>One.</p>\n<p>Two, by Anna.</p>\n<p>Three.</p>\n<p>Four, by Ben.</p>"
+    assert merged["body"] == both
+    assert anna.post(change_url(article), merged).status_code == 302
+    article.refresh_from_db()
+    assert (article.body, article.version) == (both, 3)
+
+
+def test_both_changing_one_paragraph_is_marked_and_cannot_be_saved_with_the_marks(two_editors):
+    anna, ben = two_editors
+    article = make_article(body=FOUR)
+    conflict = _conflict_page(
+        anna,
+        ben,
+        article,
+        annas={"body": FOUR.replace("Two.", "Two, by Anna.")},
+        bens={"body": FOUR.replace("Two.", "Two, by Ben.").replace("Four.", "Four, by Ben.")},
+    )
+    html = " ".join(conflict.content.decode().split())
+    assert "One place was changed on both sides." in html
+    merged = form_data(conflict, form_id="merge_form")
+    assert "Your version:</p>\n<p>Two, by Anna.</p>" in merged["body"]
+    assert "Their version:</p>\n<p>Two, by Ben.</p>" in merged["body"]
+    assert merged["body"].endswith("<p>Three.</p>\n<p>Four, by Ben.</p>")  # Ben's other change merged
+    refused = anna.post(change_url(article), merged)
+    assert refused.status_code == 200 and "Settle the marked conflict first" in refused.content.decode()
+    assert Article.objects.get().version == 2
+    merged["body"] = "<p>One.</p>\n<p>Two, by Anna and Ben.</p>\n<p>Three.</p>\n<p>Four, by Ben.</p>"
+    assert anna.post(change_url(article), merged).status_code == 302
+    assert Article.objects.get().body == merged["body"]
+
+
+def test_a_conflict_with_ones_own_other_tab_says_so():
+    from django.test import Client
+
+    anna = make_desk_user("anna", "Editor")
+    tab_one, tab_two = Client(), Client()
+    tab_one.force_login(anna)
+    tab_two.force_login(anna)
+    article = make_article(body=FOUR)
+    conflict = _conflict_page(
+        tab_one, tab_two, article, annas={"dek": "From tab one."}, bens={"headline": "From tab two"}
+    )
+    html = " ".join(conflict.content.decode().split())
+    assert "You saved this story in another tab at" in html
+    assert "Someone else" not in html and "Anna saved" not in html
+    assert "<title>You saved “From tab two” in another tab while you were editing it here" in html

@@ -42,6 +42,14 @@ SOURCE_ID_MAX_LENGTH = 120
 SEO_TITLE_MAX_LENGTH = 70
 SEO_DESCRIPTION_MAX_LENGTH = 160
 
+# Not a column (the body is a TextField): the longest body, in characters, the desk keeps a draft copy of.
+# The longest long read runs to some 150,000 characters of HTML; this leaves room and still fits a request
+# well within Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+BODY_MAX_LENGTH = 250_000
+# An autosave carries the body twice (as typed and as opened), each up to 4 bytes a character in UTF-8,
+# plus the short fields.
+AUTOSAVE_MAX_BYTES = 2 * 4 * BODY_MAX_LENGTH + 64 * 1024
+
 SECTION_NAME_MAX_LENGTH = 100
 SECTION_SLUG_MAX_LENGTH = 100
 SECTION_PATH_MAX_LENGTH = 255

@@ -12,12 +12,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import construct_instance
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -25,7 +26,19 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import dashboard, diffing, editor, incoming, publishing, revisions, search, softlock, workflow
+from articles.desk import (
+    autosave,
+    dashboard,
+    diffing,
+    editor,
+    incoming,
+    merging,
+    publishing,
+    revisions,
+    search,
+    softlock,
+    workflow,
+)
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -261,6 +274,11 @@ class ArticleAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name in LONG_TEXT | SHORT_TEXT:
+            if merging.has_marks(cleaned.get(name)):
+                self.add_error(
+                    name, gettext("Settle the marked conflict first: keep what you want and delete the marker lines.")
+                )
         if self.instance.pk is not None and cleaned.get("opened_version") is None:
             self.add_error(None, "This form does not say which version of the story it edits; reload the story.")
         if "status" not in self.fields:
@@ -282,6 +300,10 @@ class ArticleAdminForm(forms.ModelForm):
         if to_status == Status.PUBLISHED and not cleaned.get("published_at"):
             cleaned["published_at"] = timezone.now()
         return cleaned
+
+
+# What autosave keeps: the story's own fields as the form has them, never its status.
+AUTOSAVED_FIELDS = frozenset(ArticleAdminForm.Meta.fields) - {"status"}
 
 
 class BylineFilter(admin.SimpleListFilter):
@@ -370,6 +392,12 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
         return [
             path("link-search/", view(editor.link_search), name="articles_article_link_search"),
             path("<path:object_id>/conflict/", view(self.conflict_view), name="articles_article_conflict"),
+            path("<path:object_id>/autosave/", view(self.autosave_view), name="articles_article_autosave"),
+            path(
+                "<path:object_id>/autosave/discard/",
+                view(self.discard_draft_view),
+                name="articles_article_discard_draft",
+            ),
             path(
                 "<path:object_id>/history/<int:version_id>/compare/",
                 view(self.compare_view),
@@ -420,6 +448,8 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
             context.update(self.workflow_context(request, obj))
             if obj is not None:
                 incoming.note_origin(request, obj)
+                if self.has_change_permission(request, obj):
+                    context.update(self._autosave_context(request, obj, context["adminform"].form))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_model(self, request, obj, form, change):
@@ -431,6 +461,7 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
         )
         softlock.after_save(article=obj, user=request.user)
         request.session.pop(self._conflict_key(obj.pk), None)
+        autosave.discard(article=obj, user=request.user)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -487,6 +518,28 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
     @staticmethod
     def _conflict_key(pk):
         return f"desk-conflict-{pk}"
+
+    # Autosave: a private draft copy of the form, kept while the editor types (articles.desk.autosave).
+
+    def autosave_view(self, request, object_id):
+        return autosave.keep(request, unquote(object_id), fields=AUTOSAVED_FIELDS)
+
+    def discard_draft_view(self, request, object_id):
+        article = get_object_or_404(Article, pk=unquote(object_id))
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        autosave.discard(article=article, user=request.user)
+        self.message_user(request, gettext("Your unsaved changes were discarded."), messages.INFO)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[quote(article.pk)]))
+
+    def _autosave_context(self, request, obj, form):
+        copy = autosave.offered_copy(article=obj, user=request.user, form=form)
+        return {
+            "autosave_url": reverse("admin:articles_article_autosave", args=[quote(obj.pk)]),
+            "autosave_interval": autosave.INTERVAL_SECONDS,
+            "draft_copy": copy,
+            "draft_copy_stale": copy is not None and copy.opened_version < obj.version,
+        }
 
     # Revisions. Reversion's own views revert every object of a revision and check permission on what the
     # revert made; these bring back one story's own rows, and check who may act on the story first.
@@ -631,6 +684,17 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
 
     # Conflicts.
 
+    @staticmethod
+    def _merge_row(row, base, mine, theirs):
+        """Add to a conflict page's row of a text field each side's changes, word by word, and their merge."""
+        row["their_changes"] = diffing.word_diff(base, theirs)
+        row["your_changes"] = diffing.word_diff(base, mine)
+        merge = merging.merge_text(base, mine, theirs) if row["name"] in LONG_TEXT else None
+        row["merge"] = merge or merging.merge_value(base, mine, theirs)
+        row["marked"] = merge is not None
+        # A one-line field cannot hold conflict markers: her value stands in the box, theirs is shown beside.
+        row["merged"] = row["merge"].text() if merge or not row["merge"].conflicts else mine
+
     def conflict_view(self, request, object_id):
         article = self.get_object(request, unquote(object_id))
         if article is None or not self.has_view_or_change_permission(request, article):
@@ -659,16 +723,17 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
         yours_changed = set(mine.changed_data) - {"opened_version"}
         theirs_changed = set(bound(opened, against_opened=False).changed_data) - {"opened_version"}
         differing = set(bound(submitted, against_opened=False).changed_data)
+        saved_now = form_class(instance=article)
         rows = []
         for name in mine.fields:
             if name not in differing or not ({name} & (yours_changed | theirs_changed)):
                 continue
             if name in yours_changed and name in theirs_changed:
-                who = "You both changed this: merge it below."
+                who = gettext("You both changed this.")
             elif name in yours_changed:
-                who = "Only you changed this: yours is kept."
+                who = gettext("Only you changed this: yours is kept.")
             else:
-                who = "Only they changed this: theirs is kept."
+                who = gettext("Only they changed this: theirs is kept.")
             yours = mine.cleaned_data.get(name, submitted.get(name, ""))
             row = self._difference(
                 name,
@@ -677,12 +742,13 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
                 label=str(mine.fields[name].label or name).capitalize(),
             )
             row["who"] = who
-            row["editable"] = name in yours_changed and name in theirs_changed and name in LONG_TEXT | SHORT_TEXT
-            row["submitted"] = submitted.get(name, "")
+            if name in LONG_TEXT | SHORT_TEXT:
+                self._merge_row(row, opened.get(name, ""), submitted.get(name, ""), saved_now[name].value() or "")
+                row["editable"] = name in yours_changed and name in theirs_changed
             rows.append(row)
-        # The form to send again: where both changed a text, this editor's text to merge by hand; where only
-        # the other save changed a field, or both changed a choice, what is saved now; the rest as sent.
-        merged_by_hand = {row["name"] for row in rows if row["editable"]}
+        # The form to send again: where both changed a text, the merged text; where only the other save
+        # changed a field, or both changed a choice, what is saved now; the rest as sent.
+        merged_by_hand = {row["name"] for row in rows if row.get("editable")}
         # Bylines, people, tags, links and corrections stay as saved now: their rows carry no opened values
         # to tell whose change is whose, so the merged save leaves them alone and says where this editor's
         # differ, to be made again.
@@ -696,22 +762,32 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
             for key, values in stash["data"]
             if not key.startswith(("_", "initial-", *(f"{prefix}-" for prefix, _, _ in parts)))
             and key != "opened_version"
-            and _field_of(key) not in theirs_changed
+            and autosave.field_of(key) not in theirs_changed
             for value in values
         ]
         kept += [(f"{prefix}-{count}", 0) for prefix, _, _ in parts for count in ("TOTAL_FORMS", "INITIAL_FORMS")]
-        saved_now = form_class(instance=article)
         theirs = [saved_now[name].as_hidden() for name in theirs_changed - merged_by_hand if name in saved_now.fields]
         # The story as saved now is what the merged form starts from.
         theirs += [
             saved_now[name].as_hidden(only_initial=True) for name in saved_now.fields if name != "opened_version"
         ]
         latest = Version.objects.get_for_object(article).select_related("revision__user").first()
+        saver = latest.revision.user if latest else None
+        in_another_tab = saver is not None and saver.pk == request.user.pk
+        saver_name = (saver.get_full_name() or saver.get_username()) if saver else gettext("Someone")
+        if in_another_tab:
+            title = gettext("You saved “%(story)s” in another tab while you were editing it here") % {"story": article}
+        else:
+            title = gettext("%(name)s saved “%(story)s” while you were editing it") % {
+                "name": saver_name,
+                "story": article,
+            }
+        editable = [row for row in rows if row.get("editable")]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": article,
-            "title": f"Someone else saved “{article}” while you were editing it",
+            "title": title,
             "rows": rows,
             "kept": kept,
             "theirs": theirs,
@@ -719,6 +795,10 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
             "current_version": article.version,
             "opened_version": stash["opened_version"],
             "latest": latest.revision if latest else None,
+            "saver_name": saver_name,
+            "in_another_tab": in_another_tab,
+            "merged_rows": editable,
+            "conflicts": sum(row["merge"].conflicts for row in editable),
             "change_url": change_url,
         }
         return TemplateResponse(request, "admin/articles/article/conflict.html", context)
@@ -787,12 +867,6 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
             )
             or "—"
         )
-
-
-def _field_of(key):
-    """Return the form field a submitted key belongs to: published_at_0 belongs to published_at."""
-    name, _, suffix = key.rpartition("_")
-    return name if suffix.isdigit() and name else key
 
 
 def _post_data(pairs):

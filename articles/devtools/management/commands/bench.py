@@ -20,13 +20,17 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from taggit.models import Tag
 
 from articles.interchange import formats
@@ -34,6 +38,24 @@ from articles.models import Article, Person, Section
 from articles.platform.cache import content_version
 
 STATIC_NAME = "bench/article-size.html"
+FORM = "application/x-www-form-urlencoded"
+
+
+def article_form_values(article):
+    """Return the story's editable fields as its change form posts them (times split in date and time).
+
+    The autosave endpoint keeps those its form has and drops the rest, as it does for a browser's post.
+    """
+    values = {}
+    for field in Article._meta.concrete_fields:
+        if not field.editable or field.primary_key:
+            continue
+        value = getattr(article, field.attname)
+        if hasattr(value, "tzinfo"):
+            values[f"{field.name}_0"], values[f"{field.name}_1"] = f"{value:%Y-%m-%d}", f"{value:%H:%M:%S}"
+        else:
+            values[field.name] = value
+    return values
 
 
 def free_port():
@@ -64,13 +86,32 @@ class Command(BaseCommand):
             help="Wire items for the ingest figures (default 10,000; 0 skips them). Nothing ingested is kept.",
         )
         parser.add_argument(
+            "--autosaves",
+            type=int,
+            default=200,
+            help="Autosave posts for the desk figure (default 200; 0 skips it). Nothing posted is kept.",
+        )
+        parser.add_argument(
             "--wire-files",
             type=int,
             default=200,
             help="Wire files for the fixture figures (default 200; 0 skips them).",
         )
 
-    def handle(self, *args, duration, connections, workers, client, wire_files, save, report, ingest_items, **options):
+    def handle(
+        self,
+        *args,
+        duration,
+        connections,
+        workers,
+        client,
+        wire_files,
+        save,
+        report,
+        ingest_items,
+        autosaves,
+        **options,
+    ):
         if report:
             self.report([json.loads(Path(name).read_text(encoding="utf-8")) for name in report])
             return
@@ -152,9 +193,10 @@ class Command(BaseCommand):
                 json.dumps({"label": label, "setup": setup, "rows": rows}, indent=1), encoding="utf-8"
             )
         ingest = self.ingest_figures(ingest_items) if ingest_items else {}
+        desk = self.autosave_figures(autosaves) if autosaves else {}
         if save:
             saved = json.loads(Path(save).read_text(encoding="utf-8"))
-            Path(save).write_text(json.dumps({**saved, "ingest": ingest}, indent=1), encoding="utf-8")
+            Path(save).write_text(json.dumps({**saved, "ingest": ingest, "desk": desk}, indent=1), encoding="utf-8")
         if wire_files:
             self.fixture_figures(wire_files)
 
@@ -259,6 +301,42 @@ class Command(BaseCommand):
             f"({items / seconds:,.0f} items/s); peak memory grew by {grown:,.0f} MB"
         )
         return figures
+
+    def autosave_figures(self, posts):
+        """Print ms per autosave post in this process, through the full middleware stack, and its queries.
+
+        An editor posts the change form of the newest story `posts` times, URL-encoded as the page's script
+        does while she types; it all happens in a transaction that is then rolled back.
+        """
+        article = Article.objects.order_by("-pk").first()
+        data = {name: "" if value is None else str(value) for name, value in article_form_values(article).items()}
+        data = {
+            **data,
+            **{f"initial-{name}": value for name, value in data.items()},
+            "opened_version": article.version,
+        }
+        url = reverse("admin:articles_article_autosave", args=[article.pk])
+        with transaction.atomic():
+            editor = get_user_model().objects.create_user(username="bench-autosave-editor", is_staff=True)
+            editor.groups.set(Group.objects.filter(name="Editor"))
+            client = Client()
+            client.force_login(editor)
+            with CaptureQueriesContext(connection) as queries:
+                answer = client.post(url, urlencode({**data, "dek": "typed 0"}), content_type=FORM)
+            if answer.status_code != 200:
+                raise CommandError(f"{url} answered {answer.status_code}")
+            writes = sum(1 for q in queries if re.match(r"\s*(INSERT|UPDATE|DELETE)", q["sql"], re.IGNORECASE))
+            asked = len(queries)  # counted now: each request the client makes clears the connection's log
+            started = time.perf_counter()
+            for n in range(posts):
+                client.post(url, urlencode({**data, "dek": f"typed {n}"}), content_type=FORM)
+            ms = (time.perf_counter() - started) * 1000 / posts
+            transaction.set_rollback(True)
+        self.stdout.write(
+            f"\nDesk: autosave {ms:.2f} ms a post in this process over {posts} posts "
+            f"({asked} queries, {writes} write{'s' if writes != 1 else ''} each) on {connection.vendor}."
+        )
+        return {"autosave_ms": ms, "queries": asked, "writes": writes}
 
     def pages(self):
         article = Article.objects.published().select_related("primary_section").order_by("-published_at").first()
@@ -435,6 +513,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{run['label']}: ingest {rate:,.0f} items/s into the queue (peak memory +{grown:,.0f} MB); "
                     f"readers, files/s: {readers}"
+                )
+        for run in runs:
+            desk = run.get("desk") or {}
+            if desk.get("autosave_ms") is not None:
+                self.stdout.write(
+                    f"{run['label']}: autosave {desk['autosave_ms']:.2f} ms a post in-process "
+                    f"({desk['queries']} queries, {desk['writes']} writes)"
                 )
         self.stdout.write("")
         for label, picks, floor in self.TARGETS:
