@@ -405,6 +405,16 @@ CARD_FIELDS = (
 )
 
 
+# What a card shows of the story's lead picture: enough for an <img> with its renditions, never the caption.
+CARD_PICTURE_FIELDS = (
+    "lead_image__file",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__alt_text",
+    "lead_image__renditions",
+)
+
+
 def public_q(prefix="", *, now=None):
     """Return the condition for stories a reader may see, on the story at prefix ("article__", …) or on articles.
 
@@ -425,9 +435,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Return the rows with what an article card shows, in one query, newest first.
 
-        Only the card's columns: a list page of 60 cards would otherwise read and decode 60 bodies.
+        Only the card's columns: a list page of 60 cards would otherwise read and decode 60 bodies. The
+        lead picture comes in the same query (a join on its key), never one query per card.
         """
-        return self.select_related("primary_section").only(*CARD_FIELDS).order_by("-published_at", "-pk")
+        return (
+            self.select_related("primary_section", "lead_image")
+            .only(*CARD_FIELDS, *CARD_PICTURE_FIELDS)
+            .order_by("-published_at", "-pk")
+        )
 
     def for_story(self):
         """Return the rows with the section and lead picture a story's page shows beside its own fields."""
