@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
@@ -25,7 +25,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import diffing, editor, incoming, publishing, revisions, search, softlock
+from articles.desk import diffing, editor, incoming, pictures, publishing, revisions, search, softlock
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -158,19 +158,17 @@ class PersonAdmin(SharedWithPublishedStories, admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(SharedWithPublishedStories, admin.ModelAdmin):
+class ImageAdmin(pictures.PictureChooserViews, SharedWithPublishedStories, admin.ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit", "size", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
-    search_fields = ["caption", "alt_text", "credit"]
+    search_fields = ["caption", "alt_text", "credit", "file"]
     date_hierarchy = "created_at"
     fields = ["file", "alt_text", "caption", "credit", "size", "key"]
     readonly_fields = ["size", "key"]
 
     @admin.display(description="Picture")
     def thumbnail(self, obj):
-        if not obj.file:
-            return "—"
-        return format_html('<img src="{}" alt="" width="80" loading="lazy">', obj.file.url)
+        return pictures.list_thumbnail(obj)
 
     @admin.display(description="Pixels")
     def size(self, obj):
@@ -314,7 +312,7 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
+class ArticleAdmin(DrillDownWithinBounds, pictures.ChoosesLeadPicture, VersionAdmin):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
     list_display = ["headline", "status_label", "primary_section", "bylines", "published_at", "updated_at"]
@@ -329,7 +327,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     show_full_result_count = False  # a second COUNT of 100,000 stories on every filtered page
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["primary_section", "lead_image"]
+    autocomplete_fields = ["primary_section"]  # the lead picture has a chooser of its own (desk/pictures.py)
     readonly_fields = ["guid", "version", "last_modified", "created_by", "status_history"]
     inlines = [AuthorshipInline, MentionInline, TaggedArticleInline, RelatedLinkInline, CorrectionInline]
     actions = ["submit_for_review", "publish", "withdraw", "back_to_draft"]
