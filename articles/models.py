@@ -10,7 +10,6 @@ from django.core.files import File
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import pgettext_lazy
 from taggit.managers import TaggableManager
@@ -378,6 +377,11 @@ def article_path(section_path, published_at, slug):
     )
 
 
+def short_path(slug):
+    """Return a story's short link, /articles/<slug>/, which sends readers on to its full address."""
+    return fast_reverse("articles:article-short", slug=slug)
+
+
 class EditConflict(Exception):
     """Someone saved the story after this editor opened it; saving now would overwrite their work."""
 
@@ -401,6 +405,16 @@ CARD_FIELDS = (
 )
 
 
+# What a card shows of the story's lead picture: enough for an <img> with its renditions, never the caption.
+CARD_PICTURE_FIELDS = (
+    "lead_image__file",
+    "lead_image__width",
+    "lead_image__height",
+    "lead_image__alt_text",
+    "lead_image__renditions",
+)
+
+
 def public_q(prefix="", *, now=None):
     """Return the condition for stories a reader may see, on the story at prefix ("article__", …) or on articles.
 
@@ -421,9 +435,14 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Return the rows with what an article card shows, in one query, newest first.
 
-        Only the card's columns: a list page of 60 cards would otherwise read and decode 60 bodies.
+        Only the card's columns: a list page of 60 cards would otherwise read and decode 60 bodies. The
+        lead picture comes in the same query (a join on its key), never one query per card.
         """
-        return self.select_related("primary_section").only(*CARD_FIELDS).order_by("-published_at", "-pk")
+        return (
+            self.select_related("primary_section", "lead_image")
+            .only(*CARD_FIELDS, *CARD_PICTURE_FIELDS)
+            .order_by("-published_at", "-pk")
+        )
 
     def for_story(self):
         """Return the rows with the section and lead picture a story's page shows beside its own fields."""
@@ -570,14 +589,17 @@ class Article(models.Model):
         self.headline_key = title_key(self.headline)
         self.body = clean_html(self.body)
         self.last_modified = now_ms()
-        old_url = self._public_url_in_database()
+        stored = self._public_row_in_database()
         super().save(*args, **kwargs)
-        if old_url:
-            ArticleRedirect.record(old_url, self)
+        if stored:
+            ArticleRedirect.record(stored.get_absolute_url(), self)
+            if stored.slug != self.slug:
+                # The short link readers were given carries the slug too: it follows the story as well.
+                ArticleRedirect.record(short_path(stored.slug), self)
 
     def get_absolute_url(self):
         if self.published_at is None:
-            return reverse("articles:article-short", kwargs={"slug": self.slug})
+            return short_path(self.slug)
         return article_path(self.primary_section.path, self.published_at, self.slug)
 
     def natural_key(self):
@@ -603,17 +625,16 @@ class Article(models.Model):
     def is_public(self, *, now=None):
         return is_public(self.status, self.published_at, self.embargo_until, now=now)
 
-    def _public_url_in_database(self):
-        """Return the address readers knew this story by, if it was published (for redirects on a move)."""
+    def _public_row_in_database(self):
+        """Return the stored row readers knew this story by, if it was published (for redirects on a move)."""
         if self.pk is None:
             return None
-        stored = (
+        return (
             Article.objects.filter(pk=self.pk, status=self.Status.PUBLISHED, published_at__isnull=False)
             .select_related("primary_section")
             .only("slug", "published_at", "primary_section__path")
             .first()
         )
-        return stored.get_absolute_url() if stored else None
 
 
 class ArticleRedirectManager(models.Manager):
@@ -645,8 +666,9 @@ class ArticleRedirect(models.Model):
     def record(cls, old_path, article):
         """Send old_path to the article from now on, unless that is still (or again) its own address."""
         current = article.get_absolute_url()
-        cls.objects.filter(old_path=current).delete()  # moved back: the address is the story's own again
-        if old_path != current:
+        # Moved back: the address (or the short link) is the story's own again.
+        cls.objects.filter(old_path__in=[current, short_path(article.slug)]).delete()
+        if old_path not in (current, short_path(article.slug)):
             cls.objects.update_or_create(old_path=old_path, defaults={"article": article})
 
 

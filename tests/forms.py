@@ -19,9 +19,14 @@ class _FormReader(HTMLParser):
         self._textarea = None
         self._select = None
         self._select_chosen = None
+        self._templates = 0  # inside <template>: inert markup a browser neither submits nor counts as a form
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "template":
+            self._templates += 1
+        if self._templates:
+            return
         if tag == "form":
             self.inside = attrs.get("id") == self.form_id
             return
@@ -43,10 +48,14 @@ class _FormReader(HTMLParser):
             self._select_chosen = attrs.get("value", "")
 
     def handle_data(self, data):
-        if self._textarea is not None:
+        if self._textarea is not None and not self._templates:
             self._textarea[1] += data
 
     def handle_endtag(self, tag):
+        if tag == "template":
+            self._templates -= 1
+        if self._templates:
+            return
         if tag == "form":
             self.inside = False
         elif tag == "textarea" and self._textarea is not None:

@@ -72,7 +72,7 @@ def test_a_withdrawn_story_is_gone_on_the_next_request(client):
     article = make_article()
     _page(client, article)
     publishing.move_many(articles=[article], to_status=Article.Status.WITHDRAWN, user=make_staff())
-    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(article.get_absolute_url()).status_code == 410  # Gone: see test_withdrawn_stories.py
 
 
 def test_a_read_more_link_follows_its_story_once_it_is_due_with_no_write_in_between(client):

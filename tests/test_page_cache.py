@@ -57,7 +57,7 @@ def test_publishing_correcting_and_withdrawing_show_at_once(client):
     new.status = Article.Status.WITHDRAWN
     new.save()
     assert "Fresh story" not in client.get("/").content.decode()
-    assert client.get(new.get_absolute_url()).status_code == 404
+    assert client.get(new.get_absolute_url()).status_code == 410  # Gone, with a notice (test_withdrawn_stories.py)
 
 
 def test_loading_a_fixture_invalidates_cached_pages(client):

@@ -98,7 +98,11 @@ def test_moving_back_to_an_old_address_needs_no_redirect(client):
     article.slug = "original"
     article.save()
     assert client.get(original).status_code == 200
-    assert list(ArticleRedirect.objects.values_list("old_path", flat=True)) == [original.replace("original", "detour")]
+    # The detour's address and its short link are kept; the story's own addresses are no redirects.
+    assert sorted(ArticleRedirect.objects.values_list("old_path", flat=True)) == [
+        "/articles/detour/",
+        original.replace("original", "detour"),
+    ]
 
 
 def test_drafts_leave_no_redirects_and_withdrawn_stories_are_not_redirected_to(client):
@@ -112,7 +116,37 @@ def test_drafts_leave_no_redirects_and_withdrawn_stories_are_not_redirected_to(c
     article.save()
     article.status = Article.Status.WITHDRAWN
     article.save()
-    assert client.get(old).status_code == 404
+    assert client.get(old).status_code == 410  # not redirected to, and gone rather than never there
+
+
+def test_the_short_link_follows_the_story_after_its_slug_changes(client):
+    article = make_article(slug="first-slug")
+    article.slug = "second-slug"
+    article.save()
+    article.slug = "third-slug"
+    article.save()
+    for slug in ("first-slug", "second-slug", "third-slug"):
+        response = client.get(f"/articles/{slug}/")
+        assert response.status_code == 301 and response["Location"] == article.get_absolute_url(), slug
+    # A new story may take a slug given up: its short link is then its own.
+    newcomer = make_article(slug="first-slug")
+    assert client.get("/articles/first-slug/")["Location"] == newcomer.get_absolute_url()
+
+
+def test_a_short_link_never_shows_what_readers_may_not_see(client):
+    draft = make_article(slug="draft-slug", status=Article.Status.DRAFT)
+    draft.slug = "draft-renamed"
+    draft.save()
+    assert client.get("/articles/draft-slug/").status_code == 404
+    assert client.get("/articles/draft-renamed/").status_code == 404
+    withdrawn = make_article(slug="to-go")
+    withdrawn.slug = "gone-now"
+    withdrawn.save()
+    withdrawn.status = Article.Status.WITHDRAWN
+    withdrawn.save()
+    assert client.get("/articles/to-go/").status_code == 410
+    assert client.get("/articles/gone-now/").status_code == 410
+    assert client.get("/articles/never-was/").status_code == 404
 
 
 def test_redirects_travel_in_the_dump(tmp_path):
@@ -125,7 +159,8 @@ def test_redirects_travel_in_the_dump(tmp_path):
     )
     ArticleRedirect.objects.all().delete()
     call_command("loaddata", str(dump), verbosity=0)
-    assert ArticleRedirect.objects.get().article == article
+    # The old address and the old short link.
+    assert [r.article for r in ArticleRedirect.objects.all()] == [article, article]
 
 
 # Corrections move the story's "Updated" time

@@ -86,9 +86,9 @@ def test_a_story_without_a_picture_shares_a_generated_card(client):
     assert '<meta name="twitter:card" content="summary_large_image">' in html
     news_article = json.loads(re.search(r'<script type="application/ld\+json">(.+?)</script>', html).group(1))
     assert news_article["image"][0]["url"] == card_url
-    # The story still shows its caption and credit, and no broken <img>.
-    figure = html.split('<figure class="lead-figure no-picture">')[1].split("</figure>")[0]
-    assert "<img" not in figure and "A street in the rain." in figure and "AP" in figure
+    # A caption-only wire picture is not shown at all: no empty figure, no caption box under nothing.
+    story = html.split('<div class="story-body">')[0]
+    assert "<figure" not in story and "A street in the rain." not in story
 
     response = client.get(f"/articles/{article.slug}/share.png")
     assert response.status_code == 200 and response["Content-Type"] == "image/png"

@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
@@ -33,6 +33,7 @@ from articles.desk import (
     editor,
     incoming,
     merging,
+    pictures,
     publishing,
     revisions,
     search,
@@ -171,19 +172,17 @@ class PersonAdmin(SharedWithPublishedStories, admin.ModelAdmin):
 
 
 @admin.register(Image)
-class ImageAdmin(SharedWithPublishedStories, admin.ModelAdmin):
+class ImageAdmin(pictures.PictureChooserViews, SharedWithPublishedStories, admin.ModelAdmin):
     list_display = ["thumbnail", "__str__", "credit", "size", "created_at"]
     list_display_links = ["thumbnail", "__str__"]
-    search_fields = ["caption", "alt_text", "credit"]
+    search_fields = ["caption", "alt_text", "credit", "file"]
     date_hierarchy = "created_at"
     fields = ["file", "alt_text", "caption", "credit", "size", "key"]
     readonly_fields = ["size", "key"]
 
     @admin.display(description="Picture")
     def thumbnail(self, obj):
-        if not obj.file:
-            return "—"
-        return format_html('<img src="{}" alt="" width="80" loading="lazy">', obj.file.url)
+        return pictures.list_thumbnail(obj)
 
     @admin.display(description="Pixels")
     def size(self, obj):
@@ -337,7 +336,7 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
+class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, pictures.ChoosesLeadPicture, VersionAdmin):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
     list_display = [
@@ -356,7 +355,7 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, VersionAdmin):
     show_full_result_count = False  # a second COUNT of 100,000 stories on every filtered page
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["primary_section", "lead_image"]
+    autocomplete_fields = ["primary_section"]  # the lead picture has a chooser of its own (desk/pictures.py)
     readonly_fields = ["guid", "version", "last_modified", "created_by", "status_label", "status_history"]
     inlines = [AuthorshipInline, MentionInline, TaggedArticleInline, RelatedLinkInline, CorrectionInline]
     actions = ["submit_for_review", "publish", "withdraw", "back_to_draft"]

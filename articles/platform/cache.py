@@ -35,7 +35,8 @@ from articles.platform.redis_version import RedisVersion, clock_version
 
 VERSION_KEY = "newsroom:content-version"
 logger = logging.getLogger("newsroom.cache")
-CACHEABLE_STATUS = {200, 301, 404}
+# 410 is a withdrawn story's notice: like a 404 it ends with the content version that a republish moves on.
+CACHEABLE_STATUS = {200, 301, 404, 410}
 # Longer addresses (after dropping the query parameters a page does not read) are served uncached.
 MAX_KEYED_ADDRESS = 1000
 

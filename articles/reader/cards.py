@@ -17,9 +17,12 @@ def fingerprint(article) -> str:
     """Return a digest of everything a card can show of a story, so an update() that sends no signal
     (and so leaves the content version as it was) still gets a card of its own."""
     section = article.primary_section
+    # A Card's picture row, without the renditions (made once with the file, whose name they follow).
+    picture = getattr(article, "picture", None)
     shown = (
         f"{article.pk}\0{article.headline}\0{article.dek}\0{article.slug}\0{article.status}\0"
-        f"{article.published_at}\0{article.embargo_until}\0{section.pk}\0{section.name}\0{section.path}"
+        f"{article.published_at}\0{article.embargo_until}\0{section.pk}\0{section.name}\0{section.path}\0"
+        f"{picture[:4] if picture else ''}"
     )
     return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
 

@@ -22,8 +22,10 @@ from articles.core.text import title_key
 from articles.core.urlcache import fast_reverse, site_urls
 from articles.models import (
     CARD_FIELDS,
+    CARD_PICTURE_FIELDS,
     Article,
     Authorship,
+    Image,
     Mention,
     Person,
     RelatedLink,
@@ -342,23 +344,38 @@ class CardSection:
 
 
 class Card:
-    """A story as a list shows it: headline, standfirst, time, section and address, from a plain row.
+    """A story as a list shows it: headline, standfirst, time, section, address and lead picture, from a plain row.
 
     Lists show up to 60 stories; a card holds only what a card shows and the public check needs, where a
-    model instance and one for its section per story cost more than the list's query.
+    model instance and one for its section per story cost more than the list's query. The picture stays
+    a plain row (picture) until a card is drawn, which most requests do not do (cards.py keeps them).
     """
 
-    __slots__ = ("pk", "headline", "slug", "dek", "status", "published_at", "embargo_until", "primary_section")
-    # The model's card fields (for_listing), led by the keys of the story and its section.
-    columns = ("pk", "primary_section_id", *CARD_FIELDS)
+    __slots__ = (
+        "pk", "headline", "slug", "dek", "status", "published_at", "embargo_until", "primary_section", "picture",
+        "_lead_image",
+    )  # fmt: skip
+    # The model's card fields (for_listing), led by the keys of the story and its section, then the picture's.
+    columns = ("pk", "primary_section_id", *CARD_FIELDS, *CARD_PICTURE_FIELDS)
 
-    def __init__(self, pk, headline, slug, dek, status, published_at, embargo_until, section):
+    def __init__(self, pk, headline, slug, dek, status, published_at, embargo_until, section, picture=None):
         self.pk, self.headline, self.slug, self.dek = pk, headline, slug, dek
         self.status, self.published_at, self.embargo_until = status, published_at, embargo_until
         self.primary_section = section
+        # (file, width, height, alt text, renditions) of a lead picture with a file; None otherwise.
+        self.picture = picture
+        self._lead_image = None
 
     def __str__(self):
         return self.headline
+
+    @property
+    def lead_image(self):
+        """Return the lead picture as an (unsaved) Image, as a story's own lead_image would be; None without a file."""
+        if self._lead_image is None and self.picture is not None:
+            file, width, height, alt_text, renditions = self.picture
+            self._lead_image = Image(file=file, width=width, height=height, alt_text=alt_text, renditions=renditions)
+        return self._lead_image
 
     def get_absolute_url(self):
         return article_path(self.primary_section.path, self.published_at, self.slug)
@@ -367,15 +384,22 @@ class Card:
         return is_public(self.status, self.published_at, self.embargo_until, now=now)
 
 
+# The section's columns (name, slug, path) come after the story's own in a card row, then the picture's.
+SECTION_COLUMNS = sum(field.startswith("primary_section__") for field in CARD_FIELDS)
+
+
 def as_cards(rows):
     """Return Card objects for rows of Card.columns; stories of one section share its CardSection."""
     sections = {}
     cards = []
-    for pk, section_pk, headline, slug, dek, status, published_at, embargo_until, *section in rows:
+    for pk, section_pk, headline, slug, dek, status, published_at, embargo_until, *rest in rows:
+        section, picture = rest[:SECTION_COLUMNS], rest[SECTION_COLUMNS:]
         where = sections.get(section_pk)
         if where is None:
             where = sections[section_pk] = CardSection(section_pk, *section)
-        cards.append(Card(pk, headline, slug, dek, status, published_at, embargo_until, where))
+        # A caption-only wire picture (no file) is no picture for a card.
+        shown = tuple(picture) if picture[0] else None
+        cards.append(Card(pk, headline, slug, dek, status, published_at, embargo_until, where, shown))
     return cards
 
 

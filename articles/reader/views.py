@@ -178,8 +178,8 @@ class ArticleDetailView(DetailView):
         return response
 
     def moved(self, request):
-        """Send a reader to where a story moved, if it did and is public; otherwise Not Found."""
-        response = moved_story(request)
+        """Send a reader to where a story moved, if it did and is public; Gone if it was withdrawn; else Not Found."""
+        response = moved_story(request) or withdrawn_story(request, self.kwargs["slug"])
         if response is None:
             raise Http404("No such story")
         return response
@@ -261,14 +261,32 @@ def page_not_found(request, exception):
 
 
 def moved_story(request):
-    """Return a 301 to the public story that once lived at the request's address, or None."""
+    """Return a 301 to the public story that once lived at the request's address, a 410 if that story was
+    withdrawn, or None."""
     # An address no redirect can hold (a NUL, which PostgreSQL refuses in text, or too long) is simply not found.
     if "\x00" in request.path or len(request.path) > REDIRECT_PATH_MAX_LENGTH:
         return None
     moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
     if moved and moved.article.is_public():
         return redirect(moved.article.get_absolute_url(), permanent=True)
+    if moved and moved.article.status == Article.Status.WITHDRAWN:
+        return gone(request)
     return None
+
+
+def withdrawn_story(request, slug):
+    """Return a 410 Gone notice if the story with this slug was withdrawn, or None."""
+    if Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).exists():
+        return gone(request)
+    return None
+
+
+def gone(request):
+    """Return the short notice a reader gets at the address of a withdrawn story: 410 Gone, not Not Found.
+
+    It names nothing of the story: what was withdrawn may have been withdrawn for what it said.
+    """
+    return render(request, "articles/withdrawn.html", status=410)
 
 
 def truncate(text, length):
@@ -310,13 +328,21 @@ class ArticlePreviewView(ArticleDetailView):
 
 
 class ArticleShortLinkView(TemplateView):
-    """Send /articles/<slug>/ to the story's full address."""
+    """Send /articles/<slug>/ to the story's full address, even after its slug changed."""
 
     cache_query_parameters = ()
 
     def get(self, request, *args, **kwargs):
-        article = get_object_or_404(Article.objects.published().select_related("primary_section"), slug=kwargs["slug"])
-        return redirect(article.get_absolute_url(), permanent=True)
+        slug = kwargs["slug"]
+        article = Article.objects.published().select_related("primary_section").filter(slug=slug).first()
+        if article is not None:
+            return redirect(article.get_absolute_url(), permanent=True)
+        # The slug was changed since the link was given (models.Article.save keeps the old short link), or
+        # the story was withdrawn.
+        response = moved_story(request) or withdrawn_story(request, slug)
+        if response is None:
+            raise Http404("No such story")
+        return response
 
 
 SHARE_CARD_SECONDS = 24 * 60 * 60

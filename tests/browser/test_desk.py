@@ -98,7 +98,9 @@ def test_an_editor_writes_illustrates_links_and_schedules_a_story_that_goes_live
     page.fill("#id_dek", "Fishermen return to sea.")
     write_body(page, "The harbour reopened on Friday.", "Repairs will take a month.")
     choose(page, "primary_section", "World")
-    choose(page, "lead_image", "The harbour on Friday.")
+    page.click("text=Choose a picture")  # the picture chooser's grid (tests/browser/test_picture_chooser.py)
+    page.get_by_role("button", name="Boats moored in the harbour at dusk").click()
+    assert page.locator(".picture-chooser-thumb").get_attribute("alt") == "Boats moored in the harbour at dusk"
     page.click("#related_links-group .add-row a")
     page.locator("#id_related_links-0-title").wait_for()
     page.fill("#id_related_links-0-title", "Talks began in Paris last week")

@@ -119,6 +119,20 @@ def test_every_page_type_passes_axe_without_sideways_scrolling(live_server, news
     assert len(checked) == len(page_urls(newsroom))
 
 
+def test_a_withdrawn_story_answers_gone_with_a_notice_that_passes_axe(live_server, newsroom, new_page):
+    pictured = newsroom["pictured"]
+    address = pictured.get_absolute_url()
+    pictured.status = Article.Status.WITHDRAWN
+    pictured.save()
+    page = new_page(width=360, bypass_csp=True)
+    response = page.goto(live_server.url + address)
+    assert response.status == 410
+    assert page.inner_text("h1") == "This story has been withdrawn"
+    assert "Harbour reopens" not in page.inner_text("main")
+    violations = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}}).response["violations"]
+    assert not violations, describe(violations)
+
+
 def test_keyboard_users_can_skip_to_the_story_and_see_where_focus_is(live_server, newsroom, new_page):
     page = new_page(width=1280)
     page.goto(live_server.url + newsroom["seed"].get_absolute_url())
