@@ -25,7 +25,7 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import diffing, incoming, publishing, revisions, search, softlock
+from articles.desk import choosers, diffing, incoming, people, publishing, revisions, search, softlock, tagging
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -38,7 +38,6 @@ from articles.models import (
     Person,
     RelatedLink,
     Section,
-    TaggedArticle,
     bylines,
 )
 
@@ -115,7 +114,7 @@ class SharedWithPublishedStories:
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(choosers.NamedSectionChoices, admin.ModelAdmin):
     ordering = ["position", "path"]
     list_display = ["name", "path", "parent", "position", "article_count"]
     list_editable = ["position"]
@@ -136,7 +135,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SharedWithPublishedStories, admin.ModelAdmin):
+class PersonAdmin(SharedWithPublishedStories, people.LinkedAccount, admin.ModelAdmin):
     ordering = ["name", "pk"]
     list_display = ["name", "job_title", "affiliation", "mention_count"]
     search_fields = ["name", "aliases", "job_title", "affiliation"]
@@ -192,7 +191,7 @@ class StoryPartInline:
         return super().has_delete_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
 
 
-class AuthorshipInline(StoryPartInline, admin.TabularInline):
+class AuthorshipInline(people.OwnBylineFirst, StoryPartInline, admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["person"]
     fields = ["person", "role", "position"]
@@ -206,13 +205,6 @@ class MentionInline(StoryPartInline, admin.TabularInline):
     fields = ["person", "title", "position"]
     verbose_name = "person mentioned"
     verbose_name_plural = "people mentioned"
-
-
-class TaggedArticleInline(StoryPartInline, admin.TabularInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    verbose_name = "tag"
-    verbose_name_plural = "tags"
 
 
 class RelatedLinkInline(StoryPartInline, admin.TabularInline):
@@ -312,11 +304,11 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
+class ArticleAdmin(tagging.QuickTags, choosers.NamedSectionChoices, DrillDownWithinBounds, VersionAdmin):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
     list_display = ["headline", "status_label", "primary_section", "bylines", "published_at", "updated_at"]
-    list_filter = ["status", "primary_section", BylineFilter, "published_at"]
+    list_filter = ["status", ("primary_section", choosers.SectionListFilter), BylineFilter, "published_at"]
     # Sections come in one query for the page (get_queryset prefetches them): joined, SQLite reads every
     # story an offset skips, a second for page 1000. An empty list, because False joins every ForeignKey
     # that list_display shows.
@@ -329,7 +321,7 @@ class ArticleAdmin(DrillDownWithinBounds, VersionAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_section", "lead_image"]
     readonly_fields = ["guid", "version", "last_modified", "created_by", "status_history"]
-    inlines = [AuthorshipInline, MentionInline, TaggedArticleInline, RelatedLinkInline, CorrectionInline]
+    inlines = [AuthorshipInline, MentionInline, RelatedLinkInline, CorrectionInline]  # tags: tagging.QuickTags
     actions = ["submit_for_review", "publish", "withdraw", "back_to_draft"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "primary_section", "body", "opened_version"]}),
