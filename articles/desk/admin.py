@@ -801,6 +801,8 @@ def _shown_value(name, value):
     """Return a field's value as text the desk can read and compare."""
     if value is None or value == "":
         return ""
+    if name == "tags":
+        return tagging.shown_names(value)
     field = Article._meta.get_field(name)
     if field.choices:
         return dict(field.flatchoices).get(value, value)

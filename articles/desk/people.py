@@ -1,11 +1,14 @@
 """Desk accounts and the people they write as: linking a staff user to a Person, roles that make staff,
 and the byline a reporter's new story starts with."""
 
+import secrets
+
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename, get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from articles.models import Person
 
@@ -28,12 +31,18 @@ def make_staff_if_in_a_role(user):
 
 @transaction.atomic
 def add_staff(*, username, role, person_name=None):
-    """Make username a staff member in role, linked to the person named person_name (created if new).
+    """Put username on the desk in role, linked to the person named person_name (found, or made).
 
-    Return (user, person); person is None when no name is given. The user must exist already: accounts
-    and their passwords are made with createsuperuser or the admin, not here.
+    An account that does not exist yet is made with a generated password. Return (user, person,
+    password): person is None without a name, password None for an account that existed.
     """
-    user = get_user_model().objects.get_by_natural_key(username)
+    User = get_user_model()
+    password = None
+    try:
+        user = User.objects.get_by_natural_key(username)
+    except User.DoesNotExist:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(username=username, password=password)
     user.groups.add(Group.objects.get(name=ROLES[role]))
     user.is_staff = True
     user.save(update_fields=["is_staff"])
@@ -43,7 +52,7 @@ def add_staff(*, username, role, person_name=None):
         Person.objects.filter(user=user).exclude(pk=person.pk).update(user=None)
         person.user = user
         person.save()
-    return user, person
+    return user, person, password
 
 
 def own_person(user):
@@ -62,7 +71,7 @@ class LinkedAccount:
         return request.user.has_perm(f"{accounts.app_label}.{get_permission_codename('view', accounts)}")
 
     def get_fieldsets(self, request, obj=None):
-        return [*super().get_fieldsets(request, obj), ("Desk account", {"fields": ["user"]})]
+        return [*super().get_fieldsets(request, obj), (gettext_lazy("Desk account"), {"fields": ["user"]})]
 
     def get_autocomplete_fields(self, request):
         fields = super().get_autocomplete_fields(request)
@@ -109,8 +118,8 @@ class PersonInline(admin.StackedInline):
     max_num = 1
     can_delete = False
     show_change_link = True
-    verbose_name = "byline person"
-    verbose_name_plural = "byline person"
+    verbose_name = gettext_lazy("byline person")
+    verbose_name_plural = gettext_lazy("byline person")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -129,4 +138,7 @@ class DeskUserAdmin(UserAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if make_staff_if_in_a_role(form.instance):
-            self.message_user(request, f"{form.instance} is in a desk role, so “Staff status” was turned on.")
+            self.message_user(
+                request,
+                gettext("%(user)s is in a desk role, so “Staff status” was turned on.") % {"user": form.instance},
+            )

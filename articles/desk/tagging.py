@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy
 from taggit.models import Tag
 
 from articles.models import Article
@@ -41,6 +42,12 @@ def split_names(text: str) -> list[str]:
 def join_names(names) -> str:
     """Return names as the box shows them: "Damascus, Syria", with a name holding a comma in quotes."""
     return ", ".join(f'"{name}"' if "," in name else name for name in names)
+
+
+def shown_names(value) -> str:
+    """Return a story's tags (its tag manager, or names as a form cleaned them) as the desk shows them."""
+    tags = value.all() if hasattr(value, "all") else value or []
+    return join_names(sorted(getattr(tag, "name", tag) for tag in tags))
 
 
 class TagNamesInput(forms.TextInput):
@@ -77,7 +84,7 @@ class TagNamesField(forms.Field):
         too_long = [name for name in names if len(name) > NAME_MAX_LENGTH]
         if too_long:
             raise forms.ValidationError(
-                "A tag name can be at most %(limit)d characters long: “%(name)s…” is longer.",
+                gettext_lazy("A tag name can be at most %(limit)d characters long: “%(name)s…” is longer."),
                 params={"limit": NAME_MAX_LENGTH, "name": too_long[0][:40]},
             )
         if not names:
@@ -89,7 +96,8 @@ class TagNamesField(forms.Field):
         new = [name for name in names if name.casefold() not in existing]
         if new and not self.user.has_perm("taggit.add_tag"):
             raise forms.ValidationError(
-                "You may use only existing tags; ask an editor to create “%(name)s”.", params={"name": new[0]}
+                gettext_lazy("You may use only existing tags; ask an editor to create “%(name)s”."),
+                params={"name": new[0]},
             )
         return [existing.get(name.casefold(), name) for name in names]
 
@@ -117,9 +125,11 @@ class QuickTags:
                 user=request.user,
                 suggestions_url=reverse("admin:articles_article_tag_names"),
                 required=False,
-                label="Tags",
-                help_text="Places, organisations and topics, separated by commas. A new name becomes a new tag "
-                "when the story is saved.",
+                label=gettext_lazy("Tags"),
+                help_text=gettext_lazy(
+                    "Places, organisations and topics, separated by commas. A new name becomes a new tag when "
+                    "the story is saved."
+                ),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
