@@ -3,6 +3,7 @@ tags typed in one box, sections chosen by name, human names for the admin's apps
 
 import io
 import json
+import re
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -173,10 +174,13 @@ def test_section_choosers_and_filter_show_names_not_paths(client, editor):
 def test_the_admin_index_names_every_app_in_words(client):
     client.force_login(make_staff("boss"))
     page = client.get(reverse("admin:index")).content.decode()
-    for name in ("Desk accounts and roles", "Tags", "Login protection", "Newsroom"):
-        assert f'title="Models in the {name} application">{name}</a>' in page
+    # Each app is a table whose caption names it (Django 6.1 dropped the link's title).
+    captions = [
+        re.sub(r"<[^>]+>", "", caption).strip() for caption in re.findall(r"<caption>(.*?)</caption>", page, re.S)
+    ]
+    assert captions == ["Desk accounts and roles", "Login protection", "Newsroom", "Tags"]
     for machine_name in ("Axes", "Taggit", "Reversion", "Authentication and Authorization"):
-        assert f">{machine_name}<" not in page and f"the {machine_name} application" not in page
+        assert machine_name not in page
 
 
 # Making staff.
