@@ -295,3 +295,21 @@ def test_a_colleagues_tag_change_shows_as_names_on_the_conflict_page_and_is_kept
     assert anna.post(change_url(story), form_data(conflict, form_id="merge_form")).status_code == 302
     story.refresh_from_db()
     assert story.dek == "Anna's standfirst" and sorted(story.tags.names()) == ["Damascus", "Syria"]
+
+
+def test_someone_who_may_not_add_tags_is_told_so_and_nothing_is_saved(client):
+    from django.contrib.auth.models import Permission
+
+    make_article().tags.add("Damascus")
+    writer = get_user_model().objects.create_user("wes", password="a long desk password 42", is_staff=True)
+    writer.user_permissions.set(
+        Permission.objects.filter(codename__in=["add_article", "change_article", "view_article", "view_tag"])
+    )
+    client.force_login(writer)
+    page = client.get(ADD)
+    data = form_data(page, headline="H", slug="h", body="<p>x</p>", primary_section=make_section().pk)
+    response = client.post(ADD, {**data, "tags": "Damascus, Harbour strike"})
+    assert "You may use only existing tags; ask an editor to create “Harbour strike”." in response.content.decode()
+    assert not Article.objects.filter(slug="h").exists() and not Tag.objects.filter(name="Harbour strike").exists()
+    assert client.post(ADD, {**data, "tags": "damascus"}).status_code == 302
+    assert list(Article.objects.get(slug="h").tags.names()) == ["Damascus"]
