@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "newsroom.apps.TagsConfig",
     "newsroom.apps.RevisionsConfig",
     "newsroom.apps.LoginProtectionConfig",
+    "django_prose_editor",  # only for its static files: the Tiptap bundle that static/js/desk-editor.js imports
     "articles",
 ]
 if not PRODUCTION:

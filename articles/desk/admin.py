@@ -25,7 +25,18 @@ from taggit import admin as taggit_admin
 from taggit.models import Tag
 
 from articles.core import limits
-from articles.desk import choosers, diffing, incoming, people, publishing, revisions, search, softlock, tagging
+from articles.desk import (
+    choosers,
+    diffing,
+    editor,
+    incoming,
+    people,
+    publishing,
+    revisions,
+    search,
+    softlock,
+    tagging,
+)
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -239,6 +250,8 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at", "embargo_until", "updated_at", "dateline", "source", "source_id", "seo_title",
             "seo_description",
         ]  # fmt: skip
+        field_classes = {"body": editor.BodyField}
+        widgets = {"body": editor.BodyEditor}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -350,6 +363,7 @@ class ArticleAdmin(tagging.QuickTags, choosers.NamedSectionChoices, DrillDownWit
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("link-search/", view(editor.link_search), name="articles_article_link_search"),
             path("<path:object_id>/conflict/", view(self.conflict_view), name="articles_article_conflict"),
             path(
                 "<path:object_id>/history/<int:version_id>/compare/",

@@ -31,9 +31,9 @@ from django.utils import timezone
 from django.utils.cache import set_response_etag
 from django.utils.encoding import iri_to_uri
 
+from articles.platform.redis_version import RedisVersion, clock_version
+
 VERSION_KEY = "newsroom:content-version"
-# Versions start from the clock in microseconds, far above any count of writes since.
-FIRST_VERSION = 10**15
 logger = logging.getLogger("newsroom.cache")
 CACHEABLE_STATUS = {200, 301, 404}
 # Longer addresses (after dropping the query parameters a page does not read) are served uncached.
@@ -104,20 +104,12 @@ def content_version():
 def _read_content_version():
     store = _version_store()
     if store is not None:
-        try:
-            version = store.get(_version_key())
-            if version is None:
-                store.set(_version_key(), time.time_ns() // 1000, nx=True)
-                version = store.get(_version_key())
-            return int(version)
-        except store.outage_errors as exc:
-            logger.warning("cache unavailable for the content version, serving uncached: %s", exc)
-            return time.time_ns() // 1000
+        return store.read()
     if _shared_cache():
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-            version = cache.get(VERSION_KEY, time.time_ns() // 1000)
+            cache.add(VERSION_KEY, clock_version(), timeout=None)
+            version = cache.get(VERSION_KEY, clock_version())
         return version
     try:
         return _version_file().stat().st_mtime_ns
@@ -126,12 +118,12 @@ def _read_content_version():
         return _version_file().stat().st_mtime_ns
 
 
-# Redis clients for the content version, one a cache location, kept for the life of the process.
+# The content version's Redis client and subscription, one a cache location, kept for the life of the process.
 _version_stores = {}
 
 
 def _version_store():
-    """Return this process's Redis client for the content version, or None when the cache is not Redis.
+    """Return this process's RedisVersion for the content version, or None when the cache is not Redis.
 
     The version is read on every request. Django's Redis backend makes a client object for each call,
     which cost more than the round trip itself; this client is made once, by redis-py's documented
@@ -144,21 +136,15 @@ def _version_store():
     location = location if isinstance(location, str) else location[0]
     store = _version_stores.get(location)
     if store is None:
-        import redis
-
         options = default.get("OPTIONS", {})
-        store = redis.Redis.from_url(
+        store = RedisVersion(
             location,
-            socket_connect_timeout=options.get("socket_connect_timeout", 0.5),
-            socket_timeout=options.get("socket_timeout", 0.5),
+            f"{default.get('KEY_PREFIX', '')}:{VERSION_KEY}",
+            connect_timeout=options.get("socket_connect_timeout", 0.5),
+            timeout=options.get("socket_timeout", 0.5),
         )
-        store.outage_errors = redis.exceptions.RedisError
         _version_stores[location] = store
     return store
-
-
-def _version_key():
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:{VERSION_KEY}"
 
 
 _deferred = contextvars.ContextVar("content_version_deferred", default=None)
@@ -200,19 +186,13 @@ def bump_content_version(**kwargs):
         return
     store = _version_store()
     if store is not None:
-        try:
-            # INCR of a missing key (a Redis restart) gives 1: start a new, larger version instead, so
-            # that no old key is used again.
-            if store.incr(_version_key()) < FIRST_VERSION:
-                store.set(_version_key(), time.time_ns() // 1000)
-        except store.outage_errors as exc:
-            logger.warning("cache unavailable for the content version: %s", exc)
+        store.bump()
         return
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         # Missing key or cache down: start a new, larger version (a restart must not reuse old keys).
-        cache.set(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        cache.set(VERSION_KEY, clock_version(), timeout=None)
 
 
 class VersionedCache:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Article, RelatedLink, Section
+from tests.browser.body_editing import add_paragraph, write_body
 
 PASSWORD = "a long desk password 42"
 
@@ -95,7 +96,7 @@ def test_an_editor_writes_illustrates_links_and_schedules_a_story_that_goes_live
     page.locator("#id_headline").press_sequentially("Harbour reopens after storms")
     assert page.input_value("#id_slug") == "harbour-reopens-after-storms"  # filled in as the editor typed
     page.fill("#id_dek", "Fishermen return to sea.")
-    page.fill("#id_body", "<p>The harbour reopened on Friday.</p>\n<p>Repairs will take a month.</p>")
+    write_body(page, "The harbour reopened on Friday.", "Repairs will take a month.")
     choose(page, "primary_section", "World")
     choose(page, "lead_image", "The harbour on Friday.")
     page.click("#related_links-group .add-row a")
@@ -176,7 +177,7 @@ def test_two_editors_saving_the_same_story_get_a_conflict_page_and_lose_nothing(
     eddie.click("input[name=_continue]")
     assert "changed successfully" in eddie.inner_text(".messagelist")
 
-    anna.fill("#id_body", "<p>First paragraph.</p>\n<p>Anna's new second paragraph.</p>")
+    add_paragraph(anna, "Anna's new second paragraph.")
     anna.click("input[name=_continue]")
     assert "conflict" in anna.url
     assert "Your changes have not been saved" in anna.inner_text(".errornote")
