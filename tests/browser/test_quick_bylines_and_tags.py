@@ -5,6 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from taggit.models import Tag
 
 from articles.models import Article, Authorship, Person, Section, TaggedArticle
+from tests.browser.body_editing import write_body
 from tests.browser.test_desk import desk, log_in, make_story  # noqa: F401 - desk is a fixture
 from tests.browser.test_reader_accessibility import WCAG_TAGS
 
@@ -34,7 +35,7 @@ def test_a_reporter_starts_a_story_with_her_byline_and_three_tags_one_new(live_s
     assert "Rita Reyes" in byline.inner_text()
 
     page.locator("#id_headline").press_sequentially("Harbour strike spreads")
-    page.fill("#id_body", "<p>Dockers walked out.</p>")
+    write_body(page, "Dockers walked out.")
     # The section is found by a word of its name and offered by its name, not its path.
     page.click("#id_primary_section + .select2 .select2-selection")
     page.fill(".select2-container--open .select2-search__field", "Middle")
