@@ -321,6 +321,16 @@ class Person(models.Model):
         blank=True,
         help_text="Other spellings of the name seen in copy, so imports find this person.",
     )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+        verbose_name="desk account",
+        help_text="The staff account of this person, if they work on the desk: their new stories start with "
+        "their byline.",
+    )
     # Nullable without a default, so that SQLite adds the column in place: rebuilding articles_article
     # would drop the full-text triggers of migration 0002.
     import_record = models.JSONField(

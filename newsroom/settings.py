@@ -38,7 +38,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],test
 
 INSTALLED_APPS = [
     "django.contrib.admin",
-    "django.contrib.auth",
+    # Apps from elsewhere under names an editor reads on the desk's index (newsroom/apps.py).
+    "newsroom.apps.AccountsConfig",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
@@ -46,9 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.sitemaps",
-    "taggit",
-    "reversion",
-    "axes",
+    "newsroom.apps.TagsConfig",
+    "newsroom.apps.RevisionsConfig",
+    "newsroom.apps.LoginProtectionConfig",
     "django_prose_editor",  # only for its static files: the Tiptap bundle that static/js/desk-editor.js imports
     "articles",
 ]

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from articles.desk import choosers
 from articles.distribution import sitemaps
 
 admin.site.site_header = f"{settings.NEWSROOM['SITE_NAME']} desk"
@@ -10,6 +11,8 @@ admin.site.site_title = settings.NEWSROOM["SITE_NAME"]
 admin.site.index_title = "The desk"
 
 urlpatterns = [
+    # The admin's own autocomplete address, answered by the desk's view, which names sections as editors do.
+    path(f"{settings.ADMIN_PATH}autocomplete/", choosers.autocomplete_view(admin.site), name="desk-autocomplete"),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("robots.txt", sitemaps.robots_txt, name="robots-txt"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap-index"),

@@ -28,16 +28,19 @@ from taggit.models import Tag
 from articles.core import limits
 from articles.desk import (
     autosave,
+    choosers,
     dashboard,
     diffing,
     editor,
     incoming,
     merging,
+    people,
     pictures,
     publishing,
     revisions,
     search,
     softlock,
+    tagging,
     workflow,
 )
 from articles.desk.timezone import local
@@ -52,7 +55,6 @@ from articles.models import (
     Person,
     RelatedLink,
     Section,
-    TaggedArticle,
     bylines,
 )
 
@@ -129,7 +131,7 @@ class SharedWithPublishedStories:
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(choosers.NamedSectionChoices, admin.ModelAdmin):
     ordering = ["position", "path"]
     list_display = ["name", "path", "parent", "position", "article_count"]
     list_editable = ["position"]
@@ -150,7 +152,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SharedWithPublishedStories, admin.ModelAdmin):
+class PersonAdmin(SharedWithPublishedStories, people.LinkedAccount, admin.ModelAdmin):
     ordering = ["name", "pk"]
     list_display = ["name", "job_title", "affiliation", "mention_count"]
     search_fields = ["name", "aliases", "job_title", "affiliation"]
@@ -204,7 +206,7 @@ class StoryPartInline:
         return super().has_delete_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
 
 
-class AuthorshipInline(StoryPartInline, admin.TabularInline):
+class AuthorshipInline(people.OwnBylineFirst, StoryPartInline, admin.TabularInline):
     model = Authorship
     autocomplete_fields = ["person"]
     fields = ["person", "role", "position"]
@@ -218,13 +220,6 @@ class MentionInline(StoryPartInline, admin.TabularInline):
     fields = ["person", "title", "position"]
     verbose_name = "person mentioned"
     verbose_name_plural = "people mentioned"
-
-
-class TaggedArticleInline(StoryPartInline, admin.TabularInline):
-    model = TaggedArticle
-    autocomplete_fields = ["tag"]
-    verbose_name = "tag"
-    verbose_name_plural = "tags"
 
 
 class RelatedLinkInline(StoryPartInline, admin.TabularInline):
@@ -336,14 +331,22 @@ class BylineFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, pictures.ChoosesLeadPicture, VersionAdmin):
+class ArticleAdmin(
+    tagging.QuickTags,
+    choosers.NamedSectionChoices,
+    DrillDownWithinBounds,
+    workflow.WorkflowAdmin,
+    pictures.ChoosesLeadPicture,
+    VersionAdmin,
+):
     form = ArticleAdminForm
     history_latest_first = True  # the desk looks for what just happened
     list_display = [
         "headline", "status_label", "primary_section", "bylines", "published_at", "updated_at", "last_modified",
     ]  # fmt: skip
     list_filter = [
-        "status", dashboard.TimingFilter, dashboard.CreatedByFilter, "primary_section", BylineFilter, "published_at",
+        "status", dashboard.TimingFilter, dashboard.CreatedByFilter, ("primary_section", choosers.SectionListFilter),
+        BylineFilter, "published_at",
     ]  # fmt: skip
     # Sections come in one query for the page (get_queryset prefetches them): joined, SQLite reads every
     # story an offset skips, a second for page 1000. An empty list, because False joins every ForeignKey
@@ -357,7 +360,7 @@ class ArticleAdmin(DrillDownWithinBounds, workflow.WorkflowAdmin, pictures.Choos
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_section"]  # the lead picture has a chooser of its own (desk/pictures.py)
     readonly_fields = ["guid", "version", "last_modified", "created_by", "status_label", "status_history"]
-    inlines = [AuthorshipInline, MentionInline, TaggedArticleInline, RelatedLinkInline, CorrectionInline]
+    inlines = [AuthorshipInline, MentionInline, RelatedLinkInline, CorrectionInline]  # tags: tagging.QuickTags
     actions = ["submit_for_review", "publish", "withdraw", "back_to_draft"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "primary_section", "body", "opened_version"]}),
@@ -882,6 +885,8 @@ def _shown_value(name, value):
     """Return a field's value as text the desk can read and compare."""
     if value is None or value == "":
         return ""
+    if name == "tags":
+        return tagging.shown_names(value)
     field = Article._meta.get_field(name)
     if field.choices:
         return dict(field.flatchoices).get(value, value)

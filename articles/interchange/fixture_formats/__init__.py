@@ -12,7 +12,8 @@ for that format and check its rows as they come, before Django saves each one. W
 - a row given twice in one file (several files may each carry the same section or person).
 
 A reference to a desk account this database does not have is dropped: a story taken elsewhere keeps its
-text and loses only "created by" or "moved by". Everywhere else (dumpdata, django-reversion's
+text and loses only "created by" or "moved by", a person only the account they write under (as does a
+person whose account another person here is linked to already). Everywhere else (dumpdata, django-reversion's
 revisions, code calling ``serializers.deserialize()``) the formats are exactly Django's.
 """
 
@@ -113,6 +114,13 @@ def check_row(row, saved):
         if field.null and field.related_model is get_user_model():
             # Desk accounts belong to the database they worked in.
             del deferred[field]
+    for field in instance._meta.concrete_fields:
+        if field.one_to_one and field.null and field.related_model is get_user_model():
+            # A person linked to an account another row here is linked to already: the link stays here.
+            account = getattr(instance, field.attname)
+            taken = type(instance)._default_manager.filter(**{field.attname: account}).exclude(pk=instance.pk)
+            if account is not None and taken.exists():
+                setattr(instance, field.attname, None)
     for field, value in deferred.items():
         if not field.null and not field.many_to_many:
             raise FixtureError(
