@@ -111,8 +111,11 @@ def offered_copy(*, article, user, form):
     if copy is None or copy.saved_at <= article.last_modified:
         return None
     typed = copy.data.get("typed", {})
-    saved = type(form)(typed, instance=article)
-    for field in saved.fields.values():
-        field.show_hidden_initial = False  # against the story as saved, not the values the copy was opened at
-    kept = {field_of(key) for key in typed}
-    return copy if kept & set(saved.changed_data) else None
+    # The form was just opened on the story as saved: its fields' initial values are the story's, so the
+    # copy is compared against those, with no second form (and no second reading of the story's tags).
+    for name in {field_of(key) for key in typed} & set(form.fields):
+        field = form.fields[name]
+        value = field.widget.value_from_datadict(typed, {}, form.add_prefix(name))
+        if field.has_changed(form.get_initial_for_field(field, name), value):
+            return copy
+    return None
