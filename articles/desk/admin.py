@@ -43,6 +43,7 @@ from articles.desk import (
     tagging,
     workflow,
 )
+from articles.desk.labels import NamedCellsFormSet, NamedDateAndTimeInputs
 from articles.desk.timezone import local
 from articles.models import (
     Article,
@@ -195,6 +196,7 @@ class StoryPartInline:
     """An inline that follows its story: its rows can be changed exactly when the story can."""
 
     extra = 0
+    formset = NamedCellsFormSet  # a table's cells named by column and row, for screen readers
 
     def has_add_permission(self, request, obj):
         return super().has_add_permission(request, obj) and (obj is None or publishing.may_edit(request.user, obj))
@@ -229,7 +231,7 @@ class RelatedLinkInline(StoryPartInline, admin.TabularInline):
     fields = ["position", "kind", "title", "target_article", "url", "anchor_block"]
 
 
-class CorrectionInline(StoryPartInline, admin.StackedInline):
+class CorrectionInline(NamedDateAndTimeInputs, StoryPartInline, admin.StackedInline):
     model = Correction
     fields = ["kind", "text", "published_at"]
 
@@ -332,6 +334,7 @@ class BylineFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
+    NamedDateAndTimeInputs,
     tagging.QuickTags,
     choosers.NamedSectionChoices,
     DrillDownWithinBounds,
