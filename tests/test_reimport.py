@@ -71,13 +71,13 @@ def test_the_desks_standfirst_bio_and_withdrawal_survive_loading_the_same_wire_a
     story.refresh_from_db()
     version = story.version
     assert (story.status, story.dek, version) == ("withdrawn", "The desk's own standfirst.", 3)
-    assert client.get(address).status_code == 404
+    assert client.get(address).status_code == 410  # Gone: withdrawn
 
     printed = build_and_load(wire, fixture)
 
     story.refresh_from_db()
     assert story.status == "withdrawn"
-    assert client.get(address).status_code == 404
+    assert client.get(address).status_code == 410  # Gone: withdrawn
     assert story.dek == "The desk's own standfirst."
     assert story.version == version
     assert Person.objects.get(slug="ron-dermer").bio == bio
@@ -91,7 +91,7 @@ def test_the_desks_standfirst_bio_and_withdrawal_survive_loading_the_same_wire_a
     story.refresh_from_db()
     assert "met in Paris on Thursday" in story.body
     assert (story.status, story.dek, story.version) == ("withdrawn", "The desk's own standfirst.", version + 1)
-    assert client.get(address).status_code == 404
+    assert client.get(address).status_code == 410  # Gone: withdrawn
     assert Person.objects.get(slug="ron-dermer").bio == bio
     assert f"Updated story “{story.headline}” ({story.guid}): body (version {version + 1})." in printed
     latest = Version.objects.get_for_object(story).first()
