@@ -94,6 +94,9 @@ def test_a_reporter_writes_links_lists_and_pastes_from_word_and_the_stored_body_
     found = page.locator(".body-editor-link-results button", has_text="Talks began in Paris last week")
     found.wait_for()
     page.keyboard.press("Enter")  # links the first story found
+    # The box answers by fetching; the writer goes on once the link is in her text and the caret back in it.
+    editor.locator(f'a[href="{earlier.get_absolute_url()}"]').wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.matches('.ProseMirror')")
     page.keyboard.type(".")
 
     # A bulleted list, its button reached by keyboard; Enter twice leaves the list.
@@ -111,8 +114,11 @@ def test_a_reporter_writes_links_lists_and_pastes_from_word_and_the_stored_body_
     for _ in "the port":
         page.keyboard.press("Shift+ArrowLeft")
     page.click("[role=toolbar] >> text=Link…")
+    page.wait_for_function("document.activeElement && document.activeElement.matches('.body-editor-link input')")
     page.keyboard.type("https://port.example/news")
     page.keyboard.press("Enter")
+    editor.locator('a[href="https://port.example/news"]').wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.matches('.ProseMirror')")
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.press("Enter")
 
