@@ -200,8 +200,11 @@ def _newsroom(n):
     sections = [make_section(), make_section()]
     reporters = [make_person(name="Amina Haddad"), make_person(name="Lena Kowalski")]
     minister = make_person(name="Asaad al-Shaibani")
+    # One moment for all: stories made across midnight would fall on two days, and the date drill-down
+    # then lists days, which is one query more than for a single day.
+    moment = timezone.now() - timezone.timedelta(hours=1)
     for i in range(n):
-        article = make_article(primary_section=sections[i % 2], source_id=f"WIRE-{n}-{i}")
+        article = make_article(primary_section=sections[i % 2], source_id=f"WIRE-{n}-{i}", published_at=moment)
         add_author(article, reporters[i % 2])
         if i % 2 == 0:
             add_mention(article, minister, title="Foreign Minister")
