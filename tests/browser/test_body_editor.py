@@ -121,6 +121,8 @@ def test_a_reporter_writes_links_lists_and_pastes_from_word_and_the_stored_body_
     page.wait_for_function("document.activeElement && document.activeElement.matches('.ProseMirror')")
     page.keyboard.press("ControlOrMeta+End")
     page.keyboard.press("Enter")
+    # The caret in the new, empty last paragraph, where the writer pastes: clicked there, as a writer would.
+    editor.locator("p").last.click()
 
     # Pasted from Word.
     editor.evaluate(
