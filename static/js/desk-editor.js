@@ -144,6 +144,12 @@ function setUp(root) {
   }
 
   // The toolbar is one tab stop; arrow keys, Home and End move along it (the ARIA toolbar pattern).
+  // Back to the text at once: Tiptap's focus command waits for the next frame, and keys pressed before
+  // then would land on the toolbar or the link box and be lost.
+  function backToText() {
+    editor.view.focus();
+  }
+
   function focusButton(button) {
     for (const b of buttons) b.tabIndex = b === button ? 0 : -1;
     button.focus();
@@ -162,7 +168,7 @@ function setUp(root) {
       focusButton(moves[event.key]);
     } else if (event.key === "Escape") {
       event.preventDefault();
-      editor.commands.focus();
+      backToText();
     }
   });
   toolbar.addEventListener("click", (event) => {
@@ -174,6 +180,7 @@ function setUp(root) {
       return;
     }
     COMMANDS[button.dataset.command].run(editor.chain().focus()).run();
+    backToText();
   });
 
   // The link box: words of a headline find stories through the desk's search; an address links as typed.
@@ -193,7 +200,7 @@ function setUp(root) {
   function closeLinkBox() {
     linkBox.hidden = true;
     linkButton.setAttribute("aria-expanded", "false");
-    editor.commands.focus();
+    backToText();
   }
 
   function applyLink(href, text) {
@@ -205,6 +212,7 @@ function setUp(root) {
     }
     linkBox.hidden = true;
     linkButton.setAttribute("aria-expanded", "false");
+    backToText();
   }
 
   function applyTypedAddress() {
