@@ -1,4 +1,5 @@
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -6,6 +7,28 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEED_FIXTURE = REPO / "fixtures" / "seed.json"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in a database file (on tmpfs where there is one), not in memory.
+
+    Django shares an in-memory test database's one connection with the live server, whose threads answer
+    a browser's requests side by side: two requests at once (the picture chooser's grid and upload form)
+    then use one SQLite connection together, which fails ("bad parameter or other API misuse"). With a
+    file, every thread opens its own connection, as gunicorn's workers do.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    shm = Path("/dev/shm")
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-tests-", dir=shm if shm.is_dir() else None))
+    database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+    yield
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

@@ -102,6 +102,9 @@ def upload_form_class(image_admin, request):
     class ChooserUploadForm(base):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, prefix=UPLOAD_PREFIX, **kwargs)
+            # A new picture has no file to clear: a plain file input, named by its <label>. (On Django 6.1
+            # the admin's clearable widget groups itself in a fieldset whose legend labels no input.)
+            self.fields["file"].widget = forms.FileInput(attrs=self.fields["file"].widget.attrs)
             self.fields["file"].required = True
             self.fields["alt_text"].required = True
 
