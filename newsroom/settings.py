@@ -51,8 +51,12 @@ INSTALLED_APPS = [
     "newsroom.apps.RevisionsConfig",
     "newsroom.apps.LoginProtectionConfig",
     "django_prose_editor",  # only for its static files: the Tiptap bundle that static/js/desk-editor.js imports
+    # Background work (articles/platform/tasks.py): Django's Tasks API, its queue in the database.
+    "django_tasks_db",
     "articles",
 ]
+if importlib.util.find_spec("django.tasks") is None:
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")  # the API's backport, before 6.0
 if not PRODUCTION:
     # The demo generator, the benchmark and the soak test: development commands a production site leaves out.
     INSTALLED_APPS.append("articles.devtools")
@@ -197,6 +201,14 @@ NEWSROOM = {
     "RATE_LIMITS": {
         "search": int(os.environ.get("DJANGO_SEARCH_RATE_LIMIT", "60")),
         "api": int(os.environ.get("DJANGO_API_RATE_LIMIT", "60")),
+    },
+}
+
+# Background work (articles/platform/tasks.py): purges, renditions, webhooks. The queue is a table in the
+# site's database, worked by `make worker` (manage.py db_worker); a task waits there while no worker runs.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("NEWSROOM_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     },
 }
 
