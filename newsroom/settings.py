@@ -195,6 +195,9 @@ NEWSROOM = {
     # The anonymous page cache: on unless DJANGO_PAGE_CACHE=0; entries live at most this long.
     "PAGE_CACHE": env_bool("DJANGO_PAGE_CACHE", True),
     "PAGE_CACHE_SECONDS": int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600")),
+    # A change purges the pages that show it ("targeted", articles/platform/invalidation.py), or every page
+    # ("everything": the behaviour before targeted purges, kept for `make bench-day` to compare with).
+    "PURGE": os.environ.get("NEWSROOM_PURGE", "targeted"),
     # Without a shared cache, worker processes learn of new content from this file's timestamp.
     "CONTENT_VERSION_FILE": os.environ.get("DJANGO_CONTENT_VERSION_FILE") or BASE_DIR / ".content-version",
     # Requests a minute from one client address to pages the cache cannot answer, per kind; 0 turns a limit off.

@@ -9,6 +9,14 @@ SHARED = REPO.parent / "shared"
 SEED_FIXTURE = REPO / "fixtures" / "seed.json"
 
 
+def pytest_collection_modifyitems(items):
+    """Tests of the page cache commit their writes, as the site does: pages are purged when a change
+    commits (articles/platform/invalidation.py), which a test inside one rolled-back transaction never does."""
+    for item in items:
+        if item.get_closest_marker("page_cache") and item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """On SQLite, test in a database file (on tmpfs where there is one), not in memory.

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from articles.interchange.ninjs import to_ninjs
 from articles.models import Article
-from articles.platform import security
+from articles.platform import invalidation, security
 from articles.platform.cache import reads_query
 
 PAGE_SIZE = 50
@@ -31,6 +31,7 @@ def _json(data, request):
 def ninjs_detail(request, guid):
     """Return one published story as a ninjs item."""
     article = get_object_or_404(ninjs_queryset(), guid=guid)
+    invalidation.page_shows(invalidation.story_key(article.pk))
     return _json(to_ninjs(article, absolute=request.build_absolute_uri), request)
 
 
@@ -50,6 +51,7 @@ def ninjs_list(request):
     except (EmptyPage, PageNotAnInteger) as exc:
         raise Http404("No such page") from exc
     base = request.build_absolute_uri(reverse("articles:ninjs-list"))
+    invalidation.page_shows(invalidation.FEED, *(invalidation.story_key(article.pk) for article in page))
     return _json(
         {
             "count": paginator.count,

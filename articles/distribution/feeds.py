@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from articles.models import Article, Section, bylines
+from articles.platform import invalidation
 from articles.reader import reading
 
 FEED_LENGTH = 30
@@ -68,7 +69,13 @@ class ArticleFeed(Feed):
             .prefetch_related(bylines(), reading.taggings())
             .order_by("-published_at", "-pk")
         )
-        return self.filter_articles(queryset, obj)[:FEED_LENGTH]
+        items = list(self.filter_articles(queryset, obj)[:FEED_LENGTH])
+        invalidation.page_shows(self.list_key(obj), *(invalidation.story_key(item.pk) for item in items))
+        return items
+
+    def list_key(self, obj):
+        """The key of the list this feed follows (articles/platform/invalidation.py)."""
+        return invalidation.FEED
 
     def item_title(self, item):
         return item.headline
@@ -145,6 +152,9 @@ class SectionRssFeed(ArticleFeed):
     def link(self, obj=None):
         return obj.get_absolute_url()
 
+    def list_key(self, obj):
+        return invalidation.section_key(obj.pk)
+
     def filter_articles(self, queryset, obj):
         return queryset.filter(Q(primary_section=obj) | Q(primary_section__path__startswith=f"{obj.path}/"))
 
@@ -170,6 +180,9 @@ class TagRssFeed(ArticleFeed):
     def link(self, obj=None):
         return reverse("articles:tag-detail", kwargs={"slug": obj.slug})
 
+    def list_key(self, obj):
+        return invalidation.tag_key(obj.pk)
+
     def filter_articles(self, queryset, obj):
         return queryset.filter(tagged_items__tag=obj)
 
@@ -190,6 +203,9 @@ class PersonRssFeed(ArticleFeed):
 
     def link(self, obj=None):
         return obj.get_absolute_url()
+
+    def list_key(self, obj):
+        return invalidation.person_key(obj.pk)
 
     def filter_articles(self, queryset, obj):
         return queryset.filter(authorships__person=obj).distinct()

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag
 
 from articles.models import Article, Person, Section, article_path
+from articles.platform import invalidation
 from articles.platform.cache import reads_query
 from articles.reader import reading
 from articles.reader.pagination import page_number
@@ -141,6 +142,9 @@ def sitemap_index(request):
         request, SITEMAPS, template_name="sitemaps/index.xml", sitemap_url_name="sitemap-section"
     )
     response.context_data["news_sitemap_url"] = news_sitemap_url(request)
+    # It gives each page of the stories' sitemap with its last change.
+    pages = ArticleSitemap().paginator.num_pages
+    invalidation.page_shows(invalidation.SITEMAPS, *(invalidation.sitemap_page_key(n) for n in range(1, pages + 1)))
     return response
 
 
@@ -161,6 +165,9 @@ def sitemap_section(request, section):
         urls = sitemap.get_urls(page=number, site=get_current_site(request), protocol=request.scheme)
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404(f"No page {request.GET.get('p')!r} in this sitemap.") from error
+    invalidation.page_shows(invalidation.SITEMAPS)
+    if section == "articles":
+        invalidation.page_shows(invalidation.sitemap_page_key(number))
     response = TemplateResponse(request, "sitemaps/urlset.xml", {"urlset": urls}, content_type="application/xml")
     # Sitemaps are for crawlers to read, not to list in results (as Django's own sitemap view says).
     response["X-Robots-Tag"] = "noindex, noodp, noarchive"
@@ -180,6 +187,7 @@ def news_sitemap(request):
         .only("headline", "slug", "published_at", "primary_section__path")
         .order_by("-published_at", "-pk")[:NEWS_LIMIT]
     )
+    invalidation.page_shows(invalidation.NEWS_SITEMAP)
     if not articles:
         raise Http404("No stories in the last 48 hours.")
     context = {

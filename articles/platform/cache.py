@@ -22,7 +22,6 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -31,9 +30,12 @@ from django.utils import timezone
 from django.utils.cache import set_response_etag
 from django.utils.encoding import iri_to_uri
 
-from articles.platform.redis_version import RedisVersion, clock_version
+from articles.platform import invalidation
+from articles.platform.redis_version import clock_version
+from articles.platform.stores import VERSION_KEY
+from articles.platform.stores import shared_cache as _shared_cache
+from articles.platform.stores import version_store as _version_store
 
-VERSION_KEY = "newsroom:content-version"
 logger = logging.getLogger("newsroom.cache")
 # 410 is a withdrawn story's notice: like a 404 it ends with the content version that a republish moves on.
 CACHEABLE_STATUS = {200, 301, 404, 410}
@@ -61,11 +63,6 @@ def query_parameters(view):
         # Django's syndication feeds read nothing from the query string.
         return frozenset()
     return None if declared is None else frozenset(declared)
-
-
-def _shared_cache():
-    """Tell whether every worker process sees the same cache (Redis, Memcached) or has its own."""
-    return not isinstance(caches["default"], LocMemCache)
 
 
 def _version_file():
@@ -119,35 +116,6 @@ def _read_content_version():
         return _version_file().stat().st_mtime_ns
 
 
-# The content version's Redis client and subscription, one a cache location, kept for the life of the process.
-_version_stores = {}
-
-
-def _version_store():
-    """Return this process's RedisVersion for the content version, or None when the cache is not Redis.
-
-    The version is read on every request. Django's Redis backend makes a client object for each call,
-    which cost more than the round trip itself; this client is made once, by redis-py's documented
-    from_url, with the cache's location and time-outs, and keeps the version under a key of its own.
-    """
-    default = settings.CACHES["default"]
-    if "redis" not in default["BACKEND"].lower():
-        return None
-    location = default["LOCATION"]
-    location = location if isinstance(location, str) else location[0]
-    store = _version_stores.get(location)
-    if store is None:
-        options = default.get("OPTIONS", {})
-        store = RedisVersion(
-            location,
-            f"{default.get('KEY_PREFIX', '')}:{VERSION_KEY}",
-            connect_timeout=options.get("socket_connect_timeout", 0.5),
-            timeout=options.get("socket_timeout", 0.5),
-        )
-        _version_stores[location] = store
-    return store
-
-
 _deferred = contextvars.ContextVar("content_version_deferred", default=None)
 
 
@@ -161,7 +129,8 @@ def one_bump_after():
     writes = []
     token = _deferred.set(writes)
     try:
-        yield
+        with invalidation.one_purge_after():  # and every page purged once, at the end
+            yield
     finally:
         _deferred.reset(token)
         if writes:
@@ -287,6 +256,7 @@ def connect_invalidation():
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"page-cache-save-{model._meta.label}")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"page-cache-del-{model._meta.label}")
     m2m_changed.connect(bump_content_version, dispatch_uid="page-cache-m2m")
+    invalidation.connect()
 
 
 def single_chunk(response):
@@ -317,23 +287,39 @@ class PageCacheMiddleware:
             return self.respond(request)
 
     def respond(self, request):
-        key = self.key(request) if self.cacheable_request(request) else None
-        if key is None:
+        if not self.cacheable_request(request):
+            return single_chunk(self.get_response(request))
+        state = invalidation.page_state()
+        stamp = state.stamp() if state is not None else None
+        key = self.key(request, targeted=state is not None)
+        if key is None or (state is not None and stamp is None):
             return single_chunk(self.get_response(request))
         cached = versioned.get(key)
         if cached is not None:
-            cached["X-Page-Cache"] = "hit"
-            return cached
-        response = single_chunk(self.get_response(request))
+            response, keys, built = cached
+            if state is None or state.fresh(built, keys):
+                response["X-Page-Cache"] = "hit"
+                return response
+        with invalidation.collecting_page_keys() as shown:
+            response = single_chunk(self.get_response(request))
         if self.cacheable_response(response):
+            keys = frozenset(shown or {invalidation.ANY})
+            if response.status_code == 404:
+                keys |= {invalidation.MISSING}
+            # The keys of what the page shows, for a CDN's purge by key (Fastly's Surrogate-Key, Varnish xkey).
+            # Every page also carries "all", for a CDN's purge of every page.
+            response["Surrogate-Key"] = response["xkey"] = " ".join(sorted(keys | {invalidation.ALL}))
             # The ETag is computed once here, so conditional GETs of cached pages cost no hashing.
             set_response_etag(response)
-            if not response.has_header("Cache-Control"):
-                # Browsers and shared caches may keep the page but must ask again each time; the ETag
-                # makes that a 304, and a story published a second ago is never hidden behind it.
-                response["Cache-Control"] = "public, max-age=0, must-revalidate"
             until_change = seconds_until_next_change()
-            versioned.set(key, response, min(self.ttl, until_change or self.ttl))
+            seconds = min(self.ttl, until_change or self.ttl)
+            if not response.has_header("Cache-Control"):
+                # Browsers may keep the page but must ask again each time; the ETag makes that a 304, and a
+                # story published a second ago is never hidden behind it. A CDN that the site purges
+                # (settings.NEWSROOM["PURGE_ADAPTERS"]) may keep it as long as this cache does.
+                shared = f", s-maxage={seconds}" if settings.NEWSROOM.get("PURGE_ADAPTERS") else ""
+                response["Cache-Control"] = f"public, max-age=0{shared}, must-revalidate"
+            versioned.set(key, (response, keys, stamp), seconds)
             response["X-Page-Cache"] = "miss"
         return response
 
@@ -365,7 +351,7 @@ class PageCacheMiddleware:
         control = response.get("Cache-Control", "")
         return "private" not in control and "no-store" not in control and "no-cache" not in control
 
-    def key(self, request):
+    def key(self, request, *, targeted=False):
         """Return the cache key of the page a request asks for, or None if it is not to be cached.
 
         A page is the same for every reader of one scheme, host, path and the query parameters the page
@@ -378,6 +364,9 @@ class PageCacheMiddleware:
         if len(address) > MAX_KEYED_ADDRESS:
             return None
         digest = hashlib.sha256(address.encode()).hexdigest()
+        if targeted:
+            # A page stays under its address; purges of what it shows make it stale (invalidation.py).
+            return f"newsroom:page:{digest}"
         return f"newsroom:page:{content_version()}:{digest}"
 
     def query_read(self, request):

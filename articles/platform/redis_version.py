@@ -24,6 +24,29 @@ logger = logging.getLogger("newsroom.cache")
 
 # Versions start from the clock in microseconds, far above any count of writes since.
 FIRST_VERSION = 10**15
+# A purge of pages (articles/platform/invalidation.py) in one step: the next version, the version each
+# purged key was last purged at (or the floor, for a purge of everything), and the announcement
+# "<version> <key> <key>…" on the channel. The records expire once no page built before them can be left.
+PURGE_SCRIPT = """
+local version = redis.call('INCR', KEYS[1])
+if version < tonumber(ARGV[1]) then
+  version = tonumber(ARGV[2])
+end
+-- Lua's numbers are doubles: written out plainly, never as 1.79e+15.
+local written = string.format('%.0f', version)
+redis.call('SET', KEYS[1], written)
+for i = 5, #ARGV do
+  if ARGV[i] == '*' then
+    redis.call('SET', KEYS[3], written, 'EX', ARGV[3])
+  else
+    redis.call('HSET', KEYS[2], ARGV[i], written)
+  end
+end
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('PUBLISH', ARGV[4], written .. ' ' .. table.concat(ARGV, ' ', 5))
+return written
+"""
+EVERYTHING = "*"
 RECHECK_SECONDS = 1.0
 RETRY_SECONDS = 5.0
 
@@ -50,6 +73,14 @@ class RedisVersion:
         self.followed = None  # the newest version the channel or a recheck has shown
         self.checked_at = 0.0
         self.retry_at = 0.0
+        self.down = False
+        # Purges of pages, as the channel told them: a page built at a version below the floor, or showing a
+        # key purged after the version it was built at, is stale.
+        self.purged_key = f"{key}:purged"
+        self.floor_key = f"{key}:floor"
+        self.purged = {}
+        self.floor = 0
+        self.purge_script = self.client.register_script(PURGE_SCRIPT)
 
     # Reading.
 
@@ -66,10 +97,19 @@ class RedisVersion:
                 logger.warning("content version channel lost, reading the version per request: %s", exc)
                 self.forget_subscription()
         try:
-            return self.fetch()
+            version = self.fetch()
         except self.outage_errors as exc:
             logger.warning("cache unavailable for the content version, serving uncached: %s", exc)
+            self.down = True
             return clock_version()
+        self.down = False
+        return version
+
+    def stamp(self):
+        """Return the version a page built now is stamped with, or None while Redis cannot be reached."""
+        self.down = False
+        version = self.read()
+        return None if self.down else version
 
     def following(self):
         """Bring the followed version up to date and tell whether it can be used (called under the lock)."""
@@ -80,17 +120,43 @@ class RedisVersion:
             self.retry_at = now + RETRY_SECONDS
             self.subscribe()
         resubscribed = False
-        while (message := self.subscription.get_message(timeout=0)) is not None:
-            if message["type"] == "message":
-                self.note(int(message["data"]))
-            elif message["type"] == "subscribe":
-                # redis-py connected again after a cut and subscribed anew: what was announced meanwhile
-                # never reached this process, so read the key itself.
-                resubscribed = True
-        if resubscribed or now - self.checked_at >= RECHECK_SECONDS:
-            self.note(self.fetch())
+        resubscribed = self.drain()
+        if resubscribed:
+            self.lost_track(self.fetch())
+        elif now - self.checked_at >= RECHECK_SECONDS:
+            version = self.fetch()
+            if version > self.followed:
+                self.drain()  # its announcement may have come in since the last look
+                if version > self.followed:
+                    self.lost_track(version)  # an announcement never came: trust no page built before
             self.checked_at = now
         return self.followed is not None
+
+    def drain(self):
+        """Take in what has arrived on the channel; tell whether redis-py subscribed anew after a cut."""
+        resubscribed = False
+        while (message := self.subscription.get_message(timeout=0)) is not None:
+            if message["type"] == "message":
+                version, *keys = message["data"].split()
+                version = int(version)
+                self.note(version)
+                for key in keys:
+                    key = key.decode()
+                    if key == EVERYTHING:
+                        self.floor = version
+                    else:
+                        self.purged[key] = version
+            elif message["type"] == "subscribe":
+                # redis-py connected again after a cut and subscribed anew: what was announced meanwhile
+                # never reached this process.
+                resubscribed = True
+        return resubscribed
+
+    def lost_track(self, version):
+        """Purges may have gone by unheard: every page built before ``version`` is stale to this process."""
+        self.note(version)
+        self.floor = max(self.floor, self.followed)
+        self.purged = {}
 
     def subscribe(self):
         subscription = self.client.pubsub()
@@ -102,10 +168,11 @@ class RedisVersion:
             raise self.outage_errors("the subscription to the content version was not confirmed")
         self.subscription = subscription
         self.followed = None
-        self.note(self.fetch())
+        self.lost_track(self.fetch())  # what was purged before this process listened is not known here
         self.checked_at = time.monotonic()
 
     def forget_subscription(self):
+        self.purged = {}
         if self.subscription is not None:
             try:
                 self.subscription.close()
@@ -125,7 +192,47 @@ class RedisVersion:
             version = self.client.get(self.key)
         return int(version)
 
+    def fresh(self, stamp, keys):
+        """Tell whether a page built at version ``stamp`` and showing ``keys`` has been purged since."""
+        with self.lock:
+            if self.subscription is not None and self.followed is not None:
+                if stamp < self.floor:
+                    return False
+                purged = self.purged
+                return all(purged.get(key, 0) <= stamp for key in keys)
+        try:  # not following the channel: ask Redis (one round trip)
+            pipeline = self.client.pipeline(transaction=False)
+            pipeline.get(self.floor_key)
+            pipeline.hmget(self.purged_key, sorted(keys))
+            floor, versions = pipeline.execute()
+        except self.outage_errors:
+            return False
+        if floor is not None and stamp < int(floor):
+            return False
+        return all(version is None or int(version) <= stamp for version in versions)
+
     # Writing.
+
+    def purge(self, keys, *, keep_seconds=3600):
+        """Purge the pages showing ``keys`` (``*``: every page) in every process; return the new version."""
+        try:
+            version = self.purge_script(
+                keys=[self.key, self.purged_key, self.floor_key],
+                args=[FIRST_VERSION, clock_version(), int(keep_seconds), self.channel, *sorted(keys)],
+            )
+            version = int(version)
+        except self.outage_errors as exc:
+            logger.warning("cache unavailable for a purge of pages: %s", exc)
+            return None
+        with self.lock:
+            if self.followed is not None:
+                self.note(version)  # this process sees its own purge at once
+                for key in keys:
+                    if key == EVERYTHING:
+                        self.floor = version
+                    else:
+                        self.purged[key] = version
+        return version
 
     def bump(self):
         """Move the version on and announce it; return the new version (None when Redis is down)."""

@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone_name
 from django.utils.translation import get_language
 
+from articles.platform import invalidation
 from articles.platform.cache import content_version, versioned
 
 CARD_TEMPLATE = "articles/includes/card.html"
@@ -37,6 +38,7 @@ def story_cards(articles, level=2, query=""):
     """
     template = get_template(CARD_TEMPLATE)
     articles = list(articles)
+    invalidation.page_shows(*(invalidation.story_key(article.pk) for article in articles))
     if query:
         return mark_safe("".join(template.render({"article": a, "level": level, "query": query}) for a in articles))  # noqa: S308 - escaped by the template
     prefix = f"newsroom:card:{content_version()}:{get_current_timezone_name()}:{get_language()}:{level}:"

@@ -25,7 +25,7 @@ from articles.models import (
     ArticleRedirect,
     Correction,
 )
-from articles.platform import security
+from articles.platform import invalidation, security
 from articles.platform.cache import reads_query
 from articles.reader import reading, search, share_card, structured_data
 from articles.reader.pagination import slice_page
@@ -71,6 +71,7 @@ class HomeView(PublishedArticlesMixin, ListView):
         return reading.latest(start, stop)
 
     def get_context_data(self, **kwargs):
+        invalidation.page_shows(invalidation.HOME)
         context = super().get_context_data(**kwargs)
         if context["page_obj"].number == 1:
             # The navigation lists the same top-level sections: fetch them once for both.
@@ -104,6 +105,7 @@ class SectionDetailView(PublishedArticlesMixin, ListView):
         self.section = reading.section_at(self.kwargs["path"].strip("/"))
         if self.section is None:
             raise Http404("No such section")
+        invalidation.page_shows(invalidation.section_key(self.section.pk))
         return Article.objects.none()  # the list comes from page_rows
 
     def page_rows(self, start, stop):
@@ -134,7 +136,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
     cache_query_parameters = ()
     story_templates = {"meta": "articles/includes/article_meta.html", "story": "articles/includes/story.html"}
-    entry_shape = "page-1"
+    entry_shape = "page-2"
 
     def get_queryset(self):
         # Only a request carrying a session can be staff; readers' requests never look further.
@@ -151,6 +153,7 @@ class ArticleDetailView(DetailView):
         page = reading.public_story_page(self.kwargs["slug"], variant=variant, build=self.reader_page)
         if page is None:
             return self.moved(request)
+        invalidation.page_shows(*page["keys"])
         if request.path != page["path"]:
             return redirect(page["path"], permanent=True)
         return HttpResponse(page["html"])
@@ -192,9 +195,12 @@ class ArticleDetailView(DetailView):
         """
         self.object = story
         self.path = story.get_absolute_url()
-        context = {"article": story, "object": story, "view": self, **self.story_context(page)}
-        context["story_html"] = self.story_html(context)
-        return {"path": self.path, "html": render_to_string(self.template_name, context, request=self.request)}
+        with invalidation.collecting_page_keys() as shown:  # the stories its asides show, kept with the entry
+            context = {"article": story, "object": story, "view": self, **self.story_context(page)}
+            context["story_html"] = self.story_html(context)
+            html = render_to_string(self.template_name, context, request=self.request)
+        keys = sorted(shown | {invalidation.story_key(story.pk)})
+        return {"path": self.path, "html": html, "keys": keys}
 
     def story_html(self, context):
         return {
@@ -267,6 +273,8 @@ def moved_story(request):
     if "\x00" in request.path or len(request.path) > REDIRECT_PATH_MAX_LENGTH:
         return None
     moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article__primary_section").first()
+    if moved:
+        invalidation.page_shows(invalidation.story_key(moved.article_id))
     if moved and moved.article.is_public():
         return redirect(moved.article.get_absolute_url(), permanent=True)
     if moved and moved.article.status == Article.Status.WITHDRAWN:
@@ -276,7 +284,9 @@ def moved_story(request):
 
 def withdrawn_story(request, slug):
     """Return a 410 Gone notice if the story with this slug was withdrawn, or None."""
-    if Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).exists():
+    withdrawn = Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).values_list("pk", flat=True)[:1]
+    for pk in withdrawn:
+        invalidation.page_shows(invalidation.story_key(pk))
         return gone(request)
     return None
 
@@ -336,6 +346,7 @@ class ArticleShortLinkView(TemplateView):
         slug = kwargs["slug"]
         article = Article.objects.published().select_related("primary_section").filter(slug=slug).first()
         if article is not None:
+            invalidation.page_shows(invalidation.story_key(article.pk))
             return redirect(article.get_absolute_url(), permanent=True)
         # The slug was changed since the link was given (models.Article.save keeps the old short link), or
         # the story was withdrawn.
@@ -357,6 +368,7 @@ def article_share_image(request, slug):
         .only("pk", "headline", "version", "primary_section__name", "published_at", "status", "embargo_until"),
         slug=slug,
     )
+    invalidation.page_shows(invalidation.story_key(article.pk))
     key = f"share-card:{article.pk}:{article.version}:{hashlib.sha256(article.headline.encode()).hexdigest()[:16]}"
     png = cache.get(key)
     if png is None:
@@ -374,6 +386,8 @@ class PersonDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.person = reading.person_at(self.kwargs["slug"])
+        if self.person is not None:
+            invalidation.page_shows(invalidation.person_key(self.person.pk))
         if self.person is None:
             raise Http404("No such person")
         return Article.objects.none()  # the lists come from page_rows and get_context_data
@@ -399,6 +413,8 @@ class TagDetailView(PublishedArticlesMixin, ListView):
 
     def get_queryset(self):
         self.tag = reading.tag_at(self.kwargs["slug"])
+        if self.tag is not None:
+            invalidation.page_shows(invalidation.tag_key(self.tag.pk))
         if self.tag is None:
             raise Http404("No such tag")
         return Article.objects.none()  # the list comes from page_rows
@@ -428,6 +444,8 @@ class SearchView(PublishedArticlesMixin, ListView):
     max_query_length = 200
 
     def get(self, request, *args, **kwargs):
+        # Any story published or changed may enter this list: it is purged with every change.
+        invalidation.page_shows(invalidation.ANY)
         # Each new query is a full-text search the page cache has not seen: limited per client address.
         if request.GET.get("q"):
             wait = security.seconds_until_allowed(request, "search")
@@ -455,6 +473,8 @@ class CorrectionsView(ListView):
     cache_query_parameters = ("page",)
 
     def get_queryset(self):
+        # Any story published or changed may enter this list: it is purged with every change.
+        invalidation.page_shows(invalidation.ANY)
         return (
             Correction.objects.filter(article__in=Article.objects.published().values("pk"))
             .select_related("article__primary_section")
@@ -475,6 +495,8 @@ class ArchiveIndexView(TemplateView):
     cache_query_parameters = ()
 
     def get_context_data(self, **kwargs):
+        # Any story published or changed may enter this list: it is purged with every change.
+        invalidation.page_shows(invalidation.ANY)
         context = super().get_context_data(**kwargs)
         months = Article.objects.published().dates("published_at", "month", order="DESC")
         years = {}
@@ -491,6 +513,8 @@ class DateArchiveView(PublishedArticlesMixin, ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
+        # Any story published or changed may enter this list: it is purged with every change.
+        invalidation.page_shows(invalidation.ANY)
         year, month = int(self.kwargs["year"]), int(self.kwargs["month"])
         day = self.kwargs.get("day")
         # Outside the years a story can have there is nothing to list, and near the ends of the

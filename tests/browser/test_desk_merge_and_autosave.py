@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from articles.desk import autosave
 from articles.models import Article, DraftCopy
-from tests.browser.body_editing import BODY
+from tests.browser.body_editing import BODY, click_into
 from tests.browser.test_desk import desk, log_in, make_story  # noqa: F401 (desk is a fixture)
 from tests.browser.test_reader_accessibility import WCAG_TAGS, describe
 
@@ -17,7 +17,7 @@ FOUR = "<p>Talks opened in Paris</p>\n<p>Two sides met</p>\n<p>Nothing was agree
 
 def add_to_paragraph(page, number, words):
     """Click into a paragraph of the body's editor and type words at its end, as a writer does."""
-    page.locator(f"{BODY} p").nth(number - 1).click()
+    click_into(page, page.locator(f"{BODY} p").nth(number - 1))
     page.keyboard.press("End")
     page.keyboard.type(words)
 
