@@ -35,11 +35,11 @@ class PurgeFailed(Exception):
 
 def valid_keys(keys):
     """Return the keys deduplicated and sorted, or raise ValueError naming the first one that is not a token."""
-    keys = sorted(set(keys))
+    keys = list(keys)
     for key in keys:
         if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
             raise ValueError(f"Not a surrogate key (letters, digits and : _ . - only, 1 to 128): {key!r}")
-    return keys
+    return sorted(set(keys))
 
 
 def batches(items, size=KEYS_PER_REQUEST):
@@ -130,7 +130,9 @@ class VarnishAdapter(PurgeAdapter):
             response = connection.getresponse()
             response.read()
         except (OSError, http.client.HTTPException) as error:
-            raise PurgeFailed(f"Varnish {server.netloc} could not be reached: {str(error) or type(error).__name__}") from error
+            raise PurgeFailed(
+                f"Varnish {server.netloc} could not be reached: {str(error) or type(error).__name__}"
+            ) from error
         finally:
             connection.close()
         if not 200 <= response.status < 300:
