@@ -21,10 +21,10 @@ def page(request):
     return StreamingHttpResponse([f"drawn {next(drawn)}\n"], content_type="text/plain; charset=utf-8")
 
 
-def keyed(request, label, keys):
+def keyed(request, label, keys, cache_control=CDN_CACHE_CONTROL):
     """A reader's page showing the things named by ``keys`` ("a1+a2")."""
     response = page(request)
-    response["Cache-Control"] = CDN_CACHE_CONTROL
+    response["Cache-Control"] = cache_control
     # The same page always has the same ETag, as the page cache's pages of one content version do.
     response["ETag"] = '"' + hashlib.sha256(request.path.encode()).hexdigest()[:16] + '"'
     response["xkey"] = response["Surrogate-Key"] = keys.replace("+", " ")
@@ -46,6 +46,12 @@ def answered(cache_control=None, cookie=False):
 urlpatterns = [
     path("keyed/<slug:label>/<str:keys>/", keyed),
     # Pages under the desk's path and previews that claim to be shareable: Varnish passes them all the same.
+    # A page Varnish may keep for one second only.
+    path(
+        "short/<slug:label>/<str:keys>/",
+        keyed,
+        {"cache_control": "public, max-age=0, s-maxage=1, must-revalidate"},
+    ),
     path("admin/keyed/<slug:label>/<str:keys>/", keyed),
     path("preview/keyed/<slug:label>/<str:keys>/", keyed),
     path("private/<slug:label>/", answered("private, max-age=60")),
