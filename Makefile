@@ -10,7 +10,7 @@ SEED_BUILD := fixtures/wire/000_ff7aa41f6574f300.txt --output $(SEED_FIXTURES) \
 	--section news/middle-east --section-name news=News --section-name "news/middle-east=Middle East" \
 	--published-at 2025-07-25T10:00:00Z
 
-.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve bench clean
+.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve serve-cdn bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ serve: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn newsroom.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile -
+
+# The same behind Varnish (Debian's varnish and varnish-modules): readers' pages cached there and purged
+# by surrogate key, the desk passed through (deploy/varnish/). Varnish on CDN_PORT, the app on PORT;
+# CDN_PURGE_FROM names addresses or networks besides this machine allowed to purge ("10.0.0.0/8 192.0.2.7").
+CDN_PORT ?= 6081
+CDN_PURGE_FROM ?=
+serve-cdn: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v 0
+	VENV=$(VENV) WORKERS=$(WORKERS) APP_HOST=$(HOST) APP_PORT=$(PORT) CDN_HOST=$(HOST) CDN_PORT=$(CDN_PORT) \
+		CDN_PURGE_FROM="$(CDN_PURGE_FROM)" deploy/varnish/serve
 
 # The benchmark: a demo database of BENCH_ARTICLES stories, then every page type under gunicorn, on
 # SQLite (the embedded default) and, when DATABASE_URL names PostgreSQL, there too (with REDIS_URL's

@@ -188,6 +188,9 @@ if importlib.util.find_spec("yaml"):
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
+# Varnish servers in front (comma-separated http:// addresses), purged by surrogate key; none by default.
+VARNISH_SERVERS = env_list("DJANGO_VARNISH_SERVERS")
+
 NEWSROOM = {
     "SITE_NAME": os.environ.get("NEWSROOM_SITE_NAME", "Newsroom"),
     "SITE_LANGUAGE": "en",
@@ -205,6 +208,13 @@ NEWSROOM = {
         "search": int(os.environ.get("DJANGO_SEARCH_RATE_LIMIT", "60")),
         "api": int(os.environ.get("DJANGO_API_RATE_LIMIT", "60")),
     },
+    # The caches in front to purge when content changes (articles/platform/purge.py), each a BACKEND and its
+    # OPTIONS. None: no cache in front, and pages tell no shared cache to keep them.
+    "PURGE_ADAPTERS": [
+        {"BACKEND": "articles.platform.purge.VarnishAdapter", "OPTIONS": {"servers": VARNISH_SERVERS}},
+    ]
+    if VARNISH_SERVERS
+    else [],
 }
 
 # Background work (articles/platform/tasks.py): purges, renditions, webhooks. The queue is a table in the
