@@ -78,7 +78,8 @@ def embedded(address: Address) -> list[Address]:
 
 def kind_of(address: Address) -> str | None:
     """Return what makes an address one the newsroom does not send to ("a loopback address"…), or None."""
-    for inner in embedded(address):
+    # The IPv4 address inside first: what it is says more than the IPv6 block that carries it.
+    for inner in reversed(embedded(address)):
         if inner.is_loopback:
             return gettext("a loopback address")
         if inner.is_link_local:
@@ -109,6 +110,13 @@ def resolve(host: str, port: int) -> list[Address]:
         if address not in addresses:
             addresses.append(address)
     return addresses
+
+
+def _as_address(host: str) -> Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
 
 
 def allowed_by(host: str, address: Address, allowed: Iterable[str]) -> bool:
@@ -142,7 +150,7 @@ def checked_addresses(url: str, *, allow_private: bool = False, allowed: Iterabl
             kind = kind_of(address)
             if kind is not None and not allowed_by(target.host, address, allowed):
                 shown = str(address)
-                if shown == target.host:
+                if shown == target.host or _as_address(target.host) == address:
                     message = gettext("%(host)s is %(kind)s; webhooks go only to public hosts.")
                 else:
                     message = gettext("%(host)s resolves to %(address)s, %(kind)s; webhooks go only to public hosts.")
