@@ -460,3 +460,11 @@ def test_the_connection_goes_to_the_address_that_was_checked(client, receiver, l
     assert run_next() == Delivery.Outcome.DELIVERED
     assert lookups == ["hooks.partner.test"]
     assert receiver.requests[0]["headers"]["Host"] == f"hooks.partner.test:{receiver.port}"
+
+
+def test_saving_a_published_story_unchanged_tells_nobody(client, receiver, loopback_allowed):
+    subscribe(receiver.url)
+    article = make_article()
+    client.force_login(make_staff())
+    assert client.post(change_url(article), form_data(client.get(change_url(article)))).status_code == 302
+    assert queued() == []
