@@ -10,6 +10,7 @@ class ArticlesConfig(AppConfig):
 
         from articles import models
         from articles.core import natural_keys
+        from articles.distribution import webhooks
         from articles.interchange import reimport
         from articles.platform.cache import connect_invalidation
 
@@ -18,3 +19,5 @@ class ArticlesConfig(AppConfig):
         natural_keys.connect(models.Section, models.Person, models.Image, models.Article, Tag)
         # A fixture loaded over stored rows keeps what the desk changed (raw saves call no model method).
         reimport.connect()
+        # Subscribers hear of what the desk announces (publish, correct, update, withdraw, kill).
+        webhooks.connect()

@@ -1,6 +1,7 @@
 """The newsroom content model: sections, people, images, articles and what hangs off them."""
 
 import datetime
+import secrets
 import uuid
 
 import reversion
@@ -11,11 +12,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import formats, timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from articles.core import images, limits, natural_keys
+from articles.core import events, images, limits, natural_keys, outbound
 from articles.core.limits import EARLIEST, EARLIEST_YEAR, LATEST, LATEST_YEAR, TimeOutOfRange, check_moment
 from articles.core.sanitize import clean_html
 from articles.core.text import ascii_slug, search_url, title_key
@@ -1056,3 +1057,147 @@ class WireItem(models.Model):
     @property
     def killed(self):
         return self.pub_status == self.PubStatus.CANCELED
+
+
+# --- webhooks: partners told of what happens to published stories (articles/distribution/webhooks.py) ---
+
+
+def new_webhook_secret():
+    """Return a fresh secret for signing a subscriber's deliveries."""
+    return secrets.token_urlsafe(32)
+
+
+def all_story_events():
+    return list(events.EVENTS)
+
+
+def outbound_allowance():
+    """Return what the operator's settings let webhooks reach besides public hosts."""
+    newsroom = settings.NEWSROOM
+    return {
+        "allow_private": bool(newsroom.get("WEBHOOK_ALLOW_PRIVATE", False)),
+        "allowed": tuple(newsroom.get("WEBHOOK_ALLOWED_HOSTS", ())),
+    }
+
+
+def receivable_url(value):
+    """Refuse a webhook address the newsroom would not send to (not http(s), or a private host), saying why."""
+    try:
+        outbound.checked_addresses(value, **outbound_allowance())
+    except outbound.RefusedTarget as refusal:
+        raise ValidationError(str(refusal), code="refused_address") from None
+
+
+def known_story_events(value):
+    """Refuse a list of events that is not a list of distinct known event names."""
+    if not isinstance(value, list) or not all(isinstance(name, str) for name in value):
+        raise ValidationError(gettext_lazy("Choose the events as a list of names."), code="invalid")
+    unknown = sorted(set(value) - set(events.EVENTS))
+    if unknown or len(set(value)) != len(value):
+        raise ValidationError(
+            gettext_lazy("Unknown or repeated events: %(names)s."),
+            code="invalid",
+            params={"names": ", ".join(unknown) or ", ".join(value)},
+        )
+
+
+class SubscriberManager(models.Manager):
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Subscriber(models.Model):
+    """A partner's address that receives a signed ninjs POST when a published story changes."""
+
+    name = models.CharField(
+        gettext_lazy("name"),
+        max_length=limits.SUBSCRIBER_NAME_MAX_LENGTH,
+        unique=True,
+        help_text=gettext_lazy("Who receives the deliveries, for the desk."),
+    )
+    url = models.CharField(
+        gettext_lazy("address"),
+        max_length=limits.SUBSCRIBER_URL_MAX_LENGTH,
+        validators=[receivable_url],
+        help_text=gettext_lazy("The http or https address on a public host that deliveries are POSTed to."),
+    )
+    secret = models.CharField(
+        gettext_lazy("secret"),
+        max_length=limits.SUBSCRIBER_SECRET_MAX_LENGTH,
+        default=new_webhook_secret,
+        help_text=gettext_lazy(
+            "Give it to the subscriber: each delivery is signed with it (X-Newsroom-Signature). "
+            "A new subscriber gets a random one."
+        ),
+    )
+    events = models.JSONField(
+        gettext_lazy("events"),
+        default=all_story_events,
+        validators=[known_story_events],
+        help_text=gettext_lazy("What the subscriber is told of."),
+    )
+    active = models.BooleanField(
+        gettext_lazy("active"), default=True, help_text=gettext_lazy("Untick to stop deliveries for a while.")
+    )
+    failing = models.BooleanField(
+        gettext_lazy("failing"),
+        default=False,
+        editable=False,
+        help_text=gettext_lazy("A delivery gave up after its last try; the next one that arrives clears it."),
+    )
+    failing_since = models.DateTimeField(gettext_lazy("failing since"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(gettext_lazy("created"), default=now_ms, editable=False)
+
+    objects = SubscriberManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = gettext_lazy("webhook subscriber")
+        verbose_name_plural = gettext_lazy("webhook subscribers")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+    def listens_to(self, event):
+        return event == events.PING or event in (self.events or [])
+
+
+class Delivery(models.Model):
+    """One attempt to deliver an event to a subscriber: what was sent, what came back, and when."""
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", gettext_lazy("Delivered")
+        RETRYING = "retrying", gettext_lazy("Failed, will be tried again")
+        GAVE_UP = "gave_up", gettext_lazy("Failed, given up")
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries", verbose_name=gettext_lazy("subscriber")
+    )
+    delivery_id = models.UUIDField(
+        gettext_lazy("delivery"),
+        db_index=True,
+        help_text=gettext_lazy("The same for every attempt at one delivery; sent as X-Newsroom-Delivery."),
+    )
+    event = models.CharField(gettext_lazy("event"), max_length=20, choices=events.DELIVERY_CHOICES)
+    article_guid = models.CharField(gettext_lazy("story guid"), max_length=limits.GUID_MAX_LENGTH, blank=True)
+    payload_sha256 = models.CharField(
+        gettext_lazy("SHA-256 of the body"), max_length=limits.DIGEST_MAX_LENGTH, blank=True
+    )
+    attempt = models.PositiveSmallIntegerField(gettext_lazy("attempt"))
+    outcome = models.CharField(gettext_lazy("outcome"), max_length=20, choices=Outcome.choices, db_index=True)
+    status_code = models.PositiveSmallIntegerField(gettext_lazy("HTTP status"), null=True, blank=True)
+    error = models.TextField(gettext_lazy("error"), blank=True)
+    duration_ms = models.PositiveIntegerField(gettext_lazy("duration (ms)"), null=True, blank=True)
+    at = models.DateTimeField(gettext_lazy("at"), default=now_ms, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = gettext_lazy("webhook delivery")
+        verbose_name_plural = gettext_lazy("webhook deliveries")
+        indexes = [models.Index(fields=["subscriber", "-at"], name="delivery_subscriber_at_idx")]
+
+    def __str__(self):
+        return f"{self.get_event_display()}, attempt {self.attempt}"

@@ -215,6 +215,17 @@ NEWSROOM = {
     ]
     if VARNISH_SERVERS
     else [],
+    # The site's public address, for the links in what is sent out without a request to take it from
+    # (the ninjs items of webhooks).
+    "SITE_URL": os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000"),
+    # Webhooks (articles/distribution/webhooks.py). Subscribers on private, loopback or link-local hosts
+    # are refused unless allowed here: by name, address or network (e.g. "127.0.0.1,10.1.0.0/16"), or all.
+    "WEBHOOK_ALLOWED_HOSTS": env_list("NEWSROOM_WEBHOOK_ALLOWED_HOSTS"),
+    "WEBHOOK_ALLOW_PRIVATE": env_bool("NEWSROOM_WEBHOOK_ALLOW_PRIVATE", False),
+    # Tries of one delivery before it gives up and marks the subscriber failing, and the waits between them.
+    "WEBHOOK_ATTEMPTS": int(os.environ.get("NEWSROOM_WEBHOOK_ATTEMPTS", "6")),
+    "WEBHOOK_BACKOFF_SECONDS": [10, 60, 300, 1800, 7200],
+    "WEBHOOK_TIMEOUT_SECONDS": 5,
 }
 
 # Background work (articles/platform/tasks.py): purges, renditions, webhooks. The queue is a table in the

@@ -45,6 +45,11 @@ COLUMNS = {
     "articles.WireItem.slugline": "SLUGLINE_MAX_LENGTH",
     "articles.WireItem.headline": "HEADLINE_MAX_LENGTH",
     "articles.WireItem.filename": "WIRE_FILENAME_MAX_LENGTH",
+    "articles.Subscriber.name": "SUBSCRIBER_NAME_MAX_LENGTH",
+    "articles.Subscriber.url": "SUBSCRIBER_URL_MAX_LENGTH",
+    "articles.Subscriber.secret": "SUBSCRIBER_SECRET_MAX_LENGTH",
+    "articles.Delivery.article_guid": "GUID_MAX_LENGTH",
+    "articles.Delivery.payload_sha256": "DIGEST_MAX_LENGTH",
     "taggit.Tag.name": "TAG_MAX_LENGTH",
     "taggit.Tag.slug": "TAG_MAX_LENGTH",
 }

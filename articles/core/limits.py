@@ -74,6 +74,12 @@ MENTION_TITLE_MAX_LENGTH = 300
 LINK_TITLE_MAX_LENGTH = 300
 LINK_URL_MAX_LENGTH = 500
 
+# Webhook subscribers: a name for the desk, the address deliveries go to, the shared secret they are signed with.
+SUBSCRIBER_NAME_MAX_LENGTH = 200
+SUBSCRIBER_URL_MAX_LENGTH = 500
+SUBSCRIBER_SECRET_MAX_LENGTH = 128
+DIGEST_MAX_LENGTH = 64  # a SHA-256 in hex
+
 REDIRECT_PATH_MAX_LENGTH = 600  # room for the longest section path, a date and the longest slug
 
 # django-taggit declares its own columns (Tag.name and Tag.slug); this is their length, not a choice of ours.

@@ -25,7 +25,7 @@ from reversion.models import Version
 from taggit import admin as taggit_admin
 from taggit.models import Tag
 
-from articles.core import limits
+from articles.core import events, limits
 from articles.desk import (
     autosave,
     choosers,
@@ -478,6 +478,12 @@ class ArticleAdmin(
         story.refresh_from_db(fields=["updated_at", "last_modified"])
         if story.updated_at != shown_before and reversion.is_active():
             reversion.add_to_revision(story)
+        publishing.announce_edit(
+            article=story,
+            from_status=opened_status(form),
+            corrected=any(formset.model is Correction and formset.has_changed() for formset in formsets),
+            changed=form.has_changed() or any(formset.has_changed() for formset in formsets),
+        )
 
     def construct_change_message(self, request, form, formsets, add=False):
         message = super().construct_change_message(request, form, formsets, add)
@@ -646,7 +652,14 @@ class ArticleAdmin(
             reversion.set_user(request.user)
             reversion.set_comment("Deleted.")
             reversion.add_to_revision(obj)
+        publishing.announce_deletion(obj)
         super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for story in queryset.only("pk", "guid", "headline", "status"):
+                publishing.announce_deletion(story)
+            super().delete_queryset(request, queryset)
 
     def compare_view(self, request, object_id, version_id):
         article = get_object_or_404(Article, pk=unquote(object_id))
@@ -926,6 +939,11 @@ class CorrectionAdmin(DrillDownWithinBounds, EditorsChangeStoryParts, admin.Mode
     search_fields = ["text", "article__headline"]
     autocomplete_fields = ["article"]
     date_hierarchy = "published_at"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.article.status == Status.PUBLISHED:
+            publishing.announce(article=obj.article, event=events.CORRECT)
 
 
 @admin.register(RelatedLink)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles.core import events
 from articles.models import Article, Authorship, EditConflict, Image, Mention, Person, StatusChange, TaggedArticle
 
 Status = Article.Status
@@ -246,11 +247,34 @@ def move_many(*, articles, to_status, user):
                 change = save_edit(article=article, user=user, from_status=from_status)
                 if change is not None:
                     changes.append(change)
+                    announce(article=article, event=events.event_of(from_status=from_status, to_status=to_status))
     except EditConflict as conflict:
         raise WorkflowError(
             [f"“{conflict.article}” was saved by someone else a moment ago, so nothing was changed. Try again."]
         ) from conflict
     return changes
+
+
+def announce(*, article, event):
+    """Tell subscribers (articles/distribution/webhooks.py) what just happened to a story; None tells nothing.
+
+    Sent inside the change's transaction, so what it queues commits or rolls back with the change.
+    A story scheduled for later is announced when it is saved, with its publication time in the item.
+    """
+    if event is not None:
+        events.story_event.send(sender=Article, event=event, guid=article.guid, article=article)
+
+
+def announce_edit(*, article, from_status, corrected, changed):
+    """Announce a save on the story form: publish, withdraw, correct (a correction saved with it) or update."""
+    event = events.event_of(from_status=from_status, to_status=article.status, corrected=corrected, changed=changed)
+    announce(article=article, event=event)
+
+
+def announce_deletion(article):
+    """Announce, before it goes, that a story subscribers were told of is deleted: a kill."""
+    if events.was_out(article.status):
+        announce(article=article, event=events.KILL)
 
 
 def describe(from_status, to_status):
