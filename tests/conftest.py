@@ -9,6 +9,7 @@ SHARED = REPO.parent / "shared"
 SEED_FIXTURE = REPO / "fixtures" / "seed.json"
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django orders the tests that commit after the others
 def pytest_collection_modifyitems(items):
     """Tests of the page cache commit their writes, as the site does: pages are purged when a change
     commits (articles/platform/invalidation.py), which a test inside one rolled-back transaction never does."""
