@@ -12,9 +12,12 @@ class ArticlesConfig(AppConfig):
         from articles.core import natural_keys
         from articles.distribution import webhooks
         from articles.interchange import reimport
+        from articles.platform import renditions
         from articles.platform.cache import connect_invalidation
 
         connect_invalidation()
+        # An uploaded picture's renditions are made by a background task queued with its save.
+        renditions.connect()
         # The rows fixtures refer to by natural key, remembered as a load saves them.
         natural_keys.connect(models.Section, models.Person, models.Image, models.Article, Tag)
         # A fixture loaded over stored rows keeps what the desk changed (raw saves call no model method).

@@ -278,7 +278,9 @@ class Image(models.Model):
         upload = getattr(self, "incoming_file", None) if self.file else None
         if upload is not None:
             kind, _width, _height = images.inspect(upload)
-            self.file, self.renditions = images.store(upload, kind, self.key, self.file.storage)
+            self.file, self.renditions = images.store(upload, kind), []
+            # Read by the post-save handler that queues the renditions (articles/platform/renditions.py).
+            self.renditions_wanted = True
         super().save(*args, **kwargs)
 
     def srcset(self, format="jpeg"):

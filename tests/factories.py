@@ -84,3 +84,30 @@ def make_desk_user(username, group):
     )
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def run_waiting_tasks():
+    """Run the background tasks that are due, in this process and the test's transaction, as a worker would.
+
+    Each is claimed and run by django-tasks-db's own Worker.run_task; Worker.run itself cannot be used
+    here, since it closes a connection that is inside a transaction.
+    """
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"],
+        excluded_queue_names=[],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+    )
+    ran = 0
+    while (row := DBTaskResult.objects.ready().first()) is not None:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+        ran += 1
+    return ran

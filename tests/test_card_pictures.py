@@ -11,7 +11,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.models import Image
-from tests.factories import make_article, make_image, make_section
+from tests.factories import make_article, make_image, make_section, run_waiting_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,10 @@ def photo(name="boats.jpg", size=(1600, 900), **fields):
     PILImage.new("RGB", size, "#4a6d8c").save(out, "JPEG")
     fields.setdefault("alt_text", "Fishing boats tied up in the harbour")
     fields.setdefault("caption", "The harbour on Friday.")
-    return Image.objects.create(file=SimpleUploadedFile(name, out.getvalue()), **fields)
+    picture = Image.objects.create(file=SimpleUploadedFile(name, out.getvalue()), **fields)
+    run_waiting_tasks()  # the worker makes the renditions
+    picture.refresh_from_db()
+    return picture
 
 
 def card_of(html, headline):

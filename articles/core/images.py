@@ -28,7 +28,7 @@ FORMATS = {"JPEG": (".jpg", ".jpeg"), "PNG": (".png",), "WEBP": (".webp",), "GIF
 
 # The largest upload accepted unless NEWSROOM["MAX_UPLOAD_BYTES"] / ["MAX_UPLOAD_PIXELS"] say otherwise.
 # 24 megapixels is a 6000 × 4000 camera frame, four times the widest rendition across; every megapixel
-# more is time an editor waits on the upload, since the renditions are made while they wait.
+# more is time an editor waits on the upload (the re-encoding) and a worker spends on the renditions.
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UPLOAD_PIXELS = 24_000_000
 
@@ -116,17 +116,21 @@ def pixels_only(picture):
     return picture
 
 
-def store(upload, kind, key, storage):
-    """Return the upload re-encoded as a new file, and its renditions written to storage: one decode for both.
+def store(upload, kind):
+    """Return the upload re-encoded as a new file: its pixels only, upright, in sRGB, without any metadata.
 
-    Both are made from the picture's pixels only: upright, in sRGB, without any metadata.
+    The renditions are made from the stored file afterwards (``renditions_of``), in the background.
     """
     upload.seek(0)
     with PILImage.open(upload) as picture:
-        picture = pixels_only(picture)
-        original = encoded(picture, kind, PurePath(upload.name).name)
-        renditions = make_renditions(picture, key, storage)
-    return original, renditions
+        return encoded(pixels_only(picture), kind, PurePath(upload.name).name)
+
+
+def renditions_of(file, key, storage):
+    """Write the renditions of a stored picture (re-encoded by ``store``); return what was written."""
+    with file.open("rb"), PILImage.open(file) as picture:
+        picture.load()
+        return make_renditions(pixels_only(picture), key, storage)
 
 
 def encoded(picture, kind, name):
@@ -158,7 +162,8 @@ def rendition_widths(width):
 def make_renditions(picture, key, storage):
     """Write the picture at each rendition width in WebP and JPEG; return what was written.
 
-    Each entry is {"width", "height", "format", "name"}. Pictures are scaled down, never up.
+    Each entry is {"width", "height", "format", "name"}. Pictures are scaled down, never up. A rendition
+    already in storage (from an earlier run stopped half-way) is replaced, so running this again is harmless.
     """
     sizes = [
         (width, max(1, round(picture.height * width / picture.width))) for width in rendition_widths(picture.width)
@@ -176,7 +181,10 @@ def make_renditions(picture, key, storage):
         for extension, (kind, options) in RENDITION_FORMATS.items():
             out = io.BytesIO()
             scaled.save(out, kind, **options)
-            name = storage.save(f"renditions/{key}/{width}.{extension}", ContentFile(out.getvalue()))
+            path = f"renditions/{key}/{width}.{extension}"
+            if storage.exists(path):
+                storage.delete(path)
+            name = storage.save(path, ContentFile(out.getvalue()))
             written.append({"width": width, "height": height, "format": extension, "name": name})
     return written
 
