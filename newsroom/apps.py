@@ -8,6 +8,7 @@ migrations, permissions and fixtures are untouched.
 from axes.apps import AppConfig as AxesAppConfig
 from django.contrib.auth.apps import AuthConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 from reversion.apps import ReversionConfig
 from taggit.apps import TaggitAppConfig
 
@@ -26,3 +27,7 @@ class RevisionsConfig(ReversionConfig):
 
 class LoginProtectionConfig(AxesAppConfig):
     verbose_name = _("Login protection")
+
+
+class BackgroundWorkConfig(TasksAppConfig):
+    verbose_name = _("Background work")

@@ -51,12 +51,12 @@ INSTALLED_APPS = [
     "newsroom.apps.RevisionsConfig",
     "newsroom.apps.LoginProtectionConfig",
     "django_prose_editor",  # only for its static files: the Tiptap bundle that static/js/desk-editor.js imports
-    # Background work (articles/platform/tasks.py): Django's Tasks API, its queue in the database.
-    "django_tasks_db",
+    # Background work (articles/platform/tasks.py): Django's Tasks API, its queue in the database (django-tasks-db).
+    "newsroom.apps.BackgroundWorkConfig",
     "articles",
 ]
-if importlib.util.find_spec("django.tasks") is None:
-    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_tasks")  # the API's backport, before 6.0
+if importlib.util.find_spec("django.tasks") is None:  # the API's backport, before Django 6.0
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("newsroom.apps.BackgroundWorkConfig"), "django_tasks")
 if not PRODUCTION:
     # The demo generator, the benchmark and the soak test: development commands a production site leaves out.
     INSTALLED_APPS.append("articles.devtools")

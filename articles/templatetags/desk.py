@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import date_hierarchy
 from django.template.loader import render_to_string
 
-from articles.desk import dashboard
+from articles.desk import background, dashboard
 from articles.desk.search import IndexedPeriods
 from articles.models import Article
 
@@ -36,6 +36,9 @@ def desk_date_hierarchy(context, cl):
 
 @register.inclusion_tag("admin/articles/desk_home.html", takes_context=True)
 def desk_home(context):
-    """Render the desk home's shelves of stories for the user of the page."""
+    """Render the desk home's shelves of stories for the user of the page, and the background queue's notice."""
     request = context["request"]
-    return {"shelves": dashboard.shelves(request, admin.site.get_model_admin(Article))}
+    return {
+        "shelves": dashboard.shelves(request, admin.site.get_model_admin(Article)),
+        "queue": background.queue_notice(request.user),
+    }
