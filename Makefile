@@ -10,7 +10,7 @@ SEED_BUILD := fixtures/wire/000_ff7aa41f6574f300.txt --output $(SEED_FIXTURES) \
 	--section news/middle-east --section-name news=News --section-name "news/middle-east=Middle East" \
 	--published-at 2025-07-25T10:00:00Z
 
-.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve serve-cdn bench clean
+.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve serve-cdn worker bench clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ serve-cdn: $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput -v 0
 	VENV=$(VENV) WORKERS=$(WORKERS) APP_HOST=$(HOST) APP_PORT=$(PORT) CDN_HOST=$(HOST) CDN_PORT=$(CDN_PORT) \
 		CDN_PURGE_FROM="$(CDN_PURGE_FROM)" deploy/varnish/serve
+
+# The background worker (README, Background work): first puts back the tasks a killed worker left running,
+# then runs django-tasks-db's db_worker on the default queue. Run one beside `make run` or `make serve`.
+worker: $(VENV)/.installed
+	$(PY) manage.py worker --queue-name default
 
 # The benchmark: a demo database of BENCH_ARTICLES stories, then every page type under gunicorn, on
 # SQLite (the embedded default) and, when DATABASE_URL names PostgreSQL, there too (with REDIS_URL's

@@ -229,7 +229,9 @@ NEWSROOM = {
 }
 
 # Background work (articles/platform/tasks.py): purges, renditions, webhooks. The queue is a table in the
-# site's database, worked by `make worker` (manage.py db_worker); a task waits there while no worker runs.
+# site's database, worked by `make worker` (manage.py worker); a task waits there while no worker runs.
+# Retries and crash recovery read NEWSROOM["TASK_ATTEMPTS"], ["TASK_RETRY_SECONDS"], ["TASK_RETRY_MAX_SECONDS"]
+# and ["TASK_RUNNING_TIMEOUT_SECONDS"] when set; the defaults are in articles/platform/tasks.py.
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("NEWSROOM_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

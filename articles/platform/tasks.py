@@ -11,11 +11,12 @@ Retries. The Tasks API runs a task once. A task defined with ``retried_task`` th
 (NEWSROOM["TASK_RETRY_SECONDS"], at most NEWSROOM["TASK_RETRY_MAX_SECONDS"]), up to
 NEWSROOM["TASK_ATTEMPTS"] attempts in all; the attempt number travels in the ``task_attempt`` argument.
 Each attempt keeps its own result: one that will be retried ends as failed with ``WillRetry`` (its error
-and traceback kept), and the last one fails with the task's own error. Any other error fails at once.
+and traceback kept), and the last one fails with the task's own error (the one ``Retry`` was raised from).
+Any other error fails at once.
 
 Crashes. A worker killed in the middle of a task (SIGKILL, a lost machine) leaves the task's row marked
 running for ever: django-tasks-db does not look for such rows. ``requeue_abandoned`` puts them back in
-the queue, and ``make worker`` runs it (``manage.py recover_tasks``) before starting the worker. A task
+the queue, and ``make worker`` (``manage.py worker``) runs it before it starts django-tasks-db's worker. A task
 may therefore run twice, so every task here is written to be idempotent.
 """
 
@@ -112,6 +113,8 @@ def retried_task(*, retry_on=(), **options):
                 return function(*args, **kwargs)
             except retryable as error:
                 if task_attempt >= attempts_allowed():
+                    if isinstance(error, Retry) and error.__cause__ is not None:
+                        raise error.__cause__ from None  # the record names what went wrong, not "Retry"
                     raise
                 again = defined
                 if again.get_backend().supports_defer:
