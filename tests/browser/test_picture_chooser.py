@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from articles.models import Article, Image
 from tests.browser.test_desk import desk, log_in, make_story  # noqa: F401 - desk is a fixture
 from tests.browser.test_reader_accessibility import WCAG_TAGS, describe
+from tests.factories import run_waiting_tasks
 
 pytestmark = pytest.mark.usefixtures("desk")
 
@@ -46,6 +47,7 @@ def test_a_reporter_searches_the_grid_picks_a_picture_and_saves_it(live_server, 
         file=SimpleUploadedFile("street.jpg", jpeg_bytes(colour="#777777")), alt_text="A wet street", caption="Rain."
     )
     Image.objects.create(caption="Police at the scene.", credit="Wire")  # caption only
+    run_waiting_tasks()  # the worker makes the renditions the grid's thumbnails come from
     page = new_page()
     open_story(page, live_server, story)
     assert page.inner_text(".picture-chooser-words") == "No picture chosen."

@@ -13,7 +13,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, Correction, Image, Section
 from tests.conftest import SEED_FIXTURE
-from tests.factories import add_author, add_link, make_article, make_person
+from tests.factories import add_author, add_link, make_article, make_person, run_waiting_tasks
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 WIDTHS = {"phone": 360, "desktop": 1280}
@@ -32,6 +32,8 @@ def newsroom(transactional_db):
         caption="Boats in Beirut harbour on Friday.",
         credit="Newsroom",
     )
+    run_waiting_tasks()  # the worker makes the renditions
+    picture.refresh_from_db()
     world = Section.objects.ensure("world", "World")
     pictured = Article.objects.create(
         headline="Harbour reopens after a week of storms",
