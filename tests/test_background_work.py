@@ -173,3 +173,32 @@ def test_the_notice_counts_in_the_plural(client, editor):
     for n in range(3):
         tasks.enqueue_with_change(tasks.purge_pages, [f"article:{n}"])
     assert "3 tasks waiting for the background worker" in client.get(reverse(HOME)).content.decode()
+
+
+def test_a_publish_queues_the_cdn_purge_and_a_worker_makes_it(settings, no_pause, django_capture_on_commit_callbacks):
+    from articles.platform import purge
+
+    settings.NEWSROOM = {
+        **settings.NEWSROOM,
+        "PURGE_ADAPTERS": [{"BACKEND": "articles.platform.purge.RecordingAdapter"}],
+    }
+    (cdn,) = purge.configured_adapters()
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        story = make_article(headline="Harbour reopens", primary_section=make_section(name="World"))
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "articles.platform.tasks.purge_pages" and cdn.keys == []  # nothing yet: no worker
+
+    cdn.fail = True  # the CDN is away: the purge is tried again, up to TASK_ATTEMPTS
+    assert run_waiting_tasks() == 3
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 3 and cdn.keys == []
+    assert (
+        DBTaskResult.objects.order_by("enqueued_at").last().exception_class_path
+        == "articles.platform.purge.PurgeFailed"
+    )
+
+    cdn.fail = False
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        story.headline = "Harbour reopens after storms"
+        story.save()
+    assert run_waiting_tasks() == 1
+    assert f"a{story.pk}" in cdn.keys
