@@ -10,7 +10,7 @@ SEED_BUILD := fixtures/wire/000_ff7aa41f6574f300.txt --output $(SEED_FIXTURES) \
 	--section news/middle-east --section-name news=News --section-name "news/middle-east=Middle East" \
 	--published-at 2025-07-25T10:00:00Z
 
-.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve serve-cdn worker bench clean
+.PHONY: run test test-django61 lint format check fixtures fixtures-check setup serve serve-cdn worker bench bench-day clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,17 @@ bench: $(VENV)/.installed
 		$(PY) manage.py bench --wire-files 0 --save $(BENCH_RESULTS)/scale.json;; \
 		*) echo "DATABASE_URL names no PostgreSQL database: the report has SQLite alone";; esac
 	$(PY) manage.py bench --report $(BENCH_RESULTS)/sqlite.json $$(ls $(BENCH_RESULTS)/scale.json 2>/dev/null)
+
+# A newsroom's day (README, Speed and scale): BENCH_DAY_ARTICLES demo stories behind Varnish, readers on a
+# Zipf mix of addresses while the desk publishes or corrects a story every 10 s, with targeted purges and
+# with every page purged, side by side. PostgreSQL + Redis when DATABASE_URL and REDIS_URL name them.
+BENCH_DAY_ARTICLES ?= 100000
+BENCH_DAY_SECONDS ?= 300
+bench-day: $(VENV)/.installed
+	$(PY) manage.py collectstatic --noinput -v 0
+	$(PY) manage.py migrate -v 0
+	$(PY) manage.py generate_demo --articles $(BENCH_DAY_ARTICLES) --unless-present
+	$(PY) manage.py bench_day --duration $(BENCH_DAY_SECONDS) --save $(BENCH_RESULTS)/day.json
 
 test: $(VENV)/.installed
 	$(PY) -m pytest

@@ -178,8 +178,8 @@ def test_the_admin_index_names_every_app_in_words(client):
     captions = [
         re.sub(r"<[^>]+>", "", caption).strip() for caption in re.findall(r"<caption>(.*?)</caption>", page, re.S)
     ]
-    assert captions == ["Desk accounts and roles", "Login protection", "Newsroom", "Tags"]
-    for machine_name in ("Axes", "Taggit", "Reversion", "Authentication and Authorization"):
+    assert captions == ["Background work", "Desk accounts and roles", "Login protection", "Newsroom", "Tags"]
+    for machine_name in ("Axes", "Taggit", "Reversion", "Authentication and Authorization", "Tasks Database Backend"):
         assert machine_name not in page
 
 

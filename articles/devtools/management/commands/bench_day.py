@@ -69,12 +69,18 @@ end
 """
 
 
-def free_port():
+def free_ports(count):
+    """Return ``count`` distinct ports free now (each held until all are chosen, so none comes twice)."""
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def zipf_choices(rng, items, count):
@@ -105,6 +111,7 @@ class Command(BaseCommand):
         if not Article.objects.published().exists():
             raise CommandError("no published stories: run manage.py generate_demo first")
         self.folder = Path(tempfile.mkdtemp(prefix="newsroom-bench-day-"))
+        self.folder.chmod(0o755)  # varnishd reads its VCL as its own unprivileged user
         paths = self.address_sequence(addresses)
         engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         cache = "Redis" if os.environ.get("REDIS_URL") else "per-process memory"
@@ -155,7 +162,7 @@ class Command(BaseCommand):
     # One run.
 
     def run_day(self, mode, duration, every, warmup, connections, workers):
-        app_port, cdn_port = free_port(), free_port()
+        app_port, cdn_port = free_ports(2)
         cdn = f"http://127.0.0.1:{cdn_port}"
         env = {
             **os.environ,
@@ -180,6 +187,8 @@ class Command(BaseCommand):
             env=env,
             check=True,
         )
+        # The repository's VCL beside this run's site include, and nothing else on the path to include from.
+        shutil.copy(settings.BASE_DIR / "deploy" / "varnish" / "newsroom.vcl", run / "vcl" / "newsroom.vcl")
         processes = [
             subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "newsroom.wsgi", "-w", str(workers)]
@@ -187,16 +196,18 @@ class Command(BaseCommand):
                 cwd=settings.BASE_DIR,
                 env=env,
             ),
-            subprocess.Popen([*manage, "worker", "--interval", "0.1"], cwd=settings.BASE_DIR, env=env),
+            subprocess.Popen(
+                [*manage, "worker", "--interval", "0.1"], cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL
+            ),
             subprocess.Popen(
                 ["varnishd", "-F", "-n", str(run / "varnish"), "-a", f"127.0.0.1:{cdn_port}", "-s", "malloc,1g"]
-                + ["-p", f"vcl_path={run / 'vcl'}:{settings.BASE_DIR / 'deploy' / 'varnish'}"]
-                + ["-f", str(settings.BASE_DIR / "deploy" / "varnish" / "newsroom.vcl")],
+                + ["-p", f"vcl_path={run / 'vcl'}", "-f", str(run / "vcl" / "newsroom.vcl")],
                 stdout=subprocess.DEVNULL,
                 env=env,
             ),
         ]
         try:
+            self.wait_for(app_port)
             self.wait_for(cdn_port)
             self.wrk(cdn, warmup, connections)
             before = self.varnish_counters(run / "varnish")
@@ -275,16 +286,19 @@ class Command(BaseCommand):
     # Tools.
 
     def wait_for(self, port):
-        for _ in range(400):
+        last = None
+        for _ in range(600):
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 connection.request("GET", "/")
-                if connection.getresponse().status == 200:
+                response = connection.getresponse()
+                last = f"{response.status} {response.getheaders()} {response.read()[:300]}"
+                if response.status == 200:
                     return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise CommandError("the site did not answer through Varnish")
+            except OSError as error:
+                last = error
+            time.sleep(0.1)
+        raise CommandError(f"nothing answered 200 on port {port} ({last})")
 
     def wrk(self, base, seconds, connections):
         out = subprocess.run(
