@@ -129,12 +129,13 @@ def one_bump_after():
     writes = []
     token = _deferred.set(writes)
     try:
-        with invalidation.one_purge_after():  # and every page purged once, at the end
+        with invalidation.purges_suspended():
             yield
     finally:
         _deferred.reset(token)
         if writes:
             bump_content_version()
+        invalidation.purge({invalidation.EVERYTHING})  # and every page purged once, after the version moved
 
 
 def bump_content_version(**kwargs):

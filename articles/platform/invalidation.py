@@ -304,14 +304,23 @@ def _flush():
 
 
 @contextlib.contextmanager
-def one_purge_after():
-    """Purge every page once when the block ends, instead of story by story (a fixture load)."""
+def purges_suspended():
+    """Note no change inside the block: its writer purges every page itself when it is done."""
     token = _suspended.set(True)
     try:
         yield
     finally:
         _suspended.reset(token)
-    purge({EVERYTHING})
+
+
+@contextlib.contextmanager
+def one_purge_after():
+    """Purge every page once when the block ends, instead of story by story (a fixture load)."""
+    try:
+        with purges_suspended():
+            yield
+    finally:
+        purge({EVERYTHING})
 
 
 def story_changed(pk, *, entered_or_left=False):
