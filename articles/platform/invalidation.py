@@ -287,13 +287,18 @@ _local = threading.local()
 _suspended = contextvars.ContextVar("newsroom_purges_suspended", default=None)
 
 
-def _noted():
+@contextlib.contextmanager
+def _noting():
+    """Yield this thread's Changes to note a change in; purge at the commit, or at once outside a transaction."""
     changes = getattr(_local, "changes", None)
     if changes is None:
         changes = _local.changes = Changes()
-    if transaction.get_connection().in_atomic_block:
+    in_transaction = transaction.get_connection().in_atomic_block
+    yield changes
+    if in_transaction:
         transaction.on_commit(_flush)
-    return changes
+    else:
+        _flush()
 
 
 def _flush():
@@ -313,51 +318,31 @@ def purges_suspended():
         _suspended.reset(token)
 
 
-@contextlib.contextmanager
-def one_purge_after():
-    """Purge every page once when the block ends, instead of story by story (a fixture load)."""
-    try:
-        with purges_suspended():
-            yield
-    finally:
-        purge({EVERYTHING})
-
-
 def story_changed(pk, *, entered_or_left=False):
     if _suspended.get() or pk is None:
         return
-    changes = _noted()
-    changes.stories.add(pk)
-    if entered_or_left:
-        changes.entered_or_left.add(pk)
-    if not transaction.get_connection().in_atomic_block:
-        _flush()
+    with _noting() as changes:
+        changes.stories.add(pk)
+        if entered_or_left:
+            changes.entered_or_left.add(pk)
 
 
 def story_deleted(pk):
     if _suspended.get() or pk is None:
         return
     keys = keys_for_stories([pk], entered_or_left=True)
-    _noted().deleted.update(keys)
-    if not transaction.get_connection().in_atomic_block:
-        _flush()
+    with _noting() as changes:
+        changes.deleted.update(keys)
 
 
 def everything_changed():
     if _suspended.get():
         return
-    _noted().everything = True
-    if not transaction.get_connection().in_atomic_block:
-        _flush()
+    with _noting() as changes:
+        changes.everything = True
 
 
 # Signals: every writer (the desk, imports, scripts) purges through them.
-
-
-def _models():
-    from articles import models
-
-    return models
 
 
 def _story_saving(sender, instance, raw=False, **kwargs):
@@ -384,8 +369,10 @@ def _part_written(sender, instance, raw=False, **kwargs):
     if raw:
         return
     # A byline or tag added to a public story can add a person or a tag to the sitemaps.
+    from articles.models import Correction, RelatedLink
+
     pk = getattr(instance, "article_id", None) or getattr(instance, "content_object_id", None)
-    story_changed(pk, entered_or_left=not isinstance(instance, (_models().RelatedLink, _models().Correction)))
+    story_changed(pk, entered_or_left=not isinstance(instance, (RelatedLink, Correction)))
 
 
 def _shared_thing_written(sender, instance, created=False, raw=False, **kwargs):

@@ -137,20 +137,22 @@ class RedisVersion:
         resubscribed = False
         while (message := self.subscription.get_message(timeout=0)) is not None:
             if message["type"] == "message":
-                version, *keys = message["data"].split()
-                version = int(version)
-                self.note(version)
-                for key in keys:
-                    key = key.decode()
-                    if key == EVERYTHING:
-                        self.floor = version
-                    else:
-                        self.purged[key] = version
+                version, *keys = message["data"].decode().split()
+                self.heard(int(version), keys)
             elif message["type"] == "subscribe":
                 # redis-py connected again after a cut and subscribed anew: what was announced meanwhile
                 # never reached this process.
                 resubscribed = True
         return resubscribed
+
+    def heard(self, version, keys=()):
+        """Take in a version and the keys purged at it (``*``: every page)."""
+        self.note(version)
+        for key in keys:
+            if key == EVERYTHING:
+                self.floor = version
+            else:
+                self.purged[key] = version
 
     def lost_track(self, version):
         """Purges may have gone by unheard: every page built before ``version`` is stale to this process."""
@@ -226,12 +228,7 @@ class RedisVersion:
             return None
         with self.lock:
             if self.followed is not None:
-                self.note(version)  # this process sees its own purge at once
-                for key in keys:
-                    if key == EVERYTHING:
-                        self.floor = version
-                    else:
-                        self.purged[key] = version
+                self.heard(version, keys)  # this process sees its own purge at once
         return version
 
     def bump(self):
